@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Small, named primitives over ASCII strings: the one edit between two strings, and the facts
+// about characters that typing errors depend on (keyboard neighbours, vowels, bit flips).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace tg {
+
+/// The kind of a single edit, read from the protected (reference) string to the observed one.
+enum class EditKind : unsigned char { Insert, Delete, Substitute, Transpose };
+
+/// One edit. `pos` indexes the reference: Insert puts `to` before reference[pos] (pos may be
+/// the length); Delete removes `from` = reference[pos]; Substitute replaces `from` with `to`;
+/// Transpose swaps reference[pos] (`from`) and reference[pos + 1] (`to`).
+struct Edit {
+  EditKind kind = EditKind::Substitute;
+  std::size_t pos = 0;
+  char from = 0;
+  char to = 0;
+};
+
+/// The single edit turning `reference` into `observed` (Damerau–Levenshtein distance exactly
+/// 1), choosing the leftmost position when several explain it; std::nullopt otherwise
+/// (identical strings, or more than one edit). O(n), no allocation.
+/// Example: single_edit("army.mil", "army.ml") -> Delete 'i' at 6.
+[[nodiscard]] std::optional<Edit> single_edit(std::string_view reference,
+                                              std::string_view observed) noexcept;
+
+/// True when `a` and `b` are adjacent keys on a QWERTY, QWERTZ or AZERTY keyboard.
+[[nodiscard]] bool keyboard_neighbours(char a, char b) noexcept;
+
+/// The keys next to `c` on the three layouts, as a string without duplicates ("" if none).
+[[nodiscard]] std::string_view keyboard_neighbours_of(char c) noexcept;
+
+/// True for a, e, i, o, u.
+[[nodiscard]] bool is_vowel(char c) noexcept;
+
+/// True when `a` and `b` differ in exactly one bit and both are valid hostname characters.
+[[nodiscard]] bool one_bit_apart(char a, char b) noexcept;
+
+/// True for [a-z0-9-].
+[[nodiscard]] bool is_host_char(char c) noexcept;
+
+}  // namespace tg

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Policy loading: file → libyang parse and YANG validation → semantic checks → typed Policy.
+// Pure load-time code: never called on the query path.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/policy.hpp"
+
+namespace tg {
+
+/// One problem found in a policy, phrased for a policy author.
+struct PolicyError {
+  std::string file;       ///< path as given, or "<embedded default>" / "<string>"
+  int line = 0;           ///< 1-based; 0 when unknown
+  std::string data_path;  ///< YANG data path, e.g. "/typoguard:policy/protected-domain[name='x']/name"
+  std::string message;    ///< what is wrong, in words ("... is not a registrable domain ...")
+
+  /// "file:line: data_path: message" (parts that are unknown are left out).
+  [[nodiscard]] std::string to_string() const;
+};
+
+/// Input formats libyang accepts for a policy.
+enum class PolicyFormat { Json, Xml };
+
+/// Either a policy or the errors that prevented it (never both, never neither).
+struct LoadResult {
+  std::optional<Policy> policy;
+  std::vector<PolicyError> errors;
+  [[nodiscard]] bool ok() const noexcept { return policy.has_value(); }
+};
+
+/// Directory holding typoguard's YANG modules: $TYPOGUARD_YANG_DIR if set, else the
+/// compiled-in source/install directory.
+[[nodiscard]] std::filesystem::path yang_directory();
+
+/// Loads and validates a policy file; the format follows the extension (.json / .xml).
+/// Never throws: I/O and validation problems come back as errors naming the file.
+[[nodiscard]] LoadResult load_policy_file(const std::filesystem::path& file) noexcept;
+
+/// Loads a policy from memory; `origin` names it in errors and in Policy::source.
+[[nodiscard]] LoadResult load_policy_text(std::string_view text, PolicyFormat format,
+                                          std::string_view origin) noexcept;
+
+/// The embedded default policy (protects the main .mil domains, blocks all of .ml with a few
+/// partners allowed). Validated like any file; a failure here is a build defect.
+[[nodiscard]] LoadResult load_default_policy() noexcept;
+
+/// A policy protecting each listed domain with every other setting at its default
+/// (`typoguard check --protect-file`). Lines: a domain each; '#' starts a comment.
+[[nodiscard]] LoadResult load_protect_list(const std::filesystem::path& file) noexcept;
+
+}  // namespace tg

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "snapshot.hpp"
+
+#include "classify/protected_index.hpp"
+#include "name/homoglyph.hpp"
+#include "name/psl.hpp"
+
+namespace tg {
+
+Snapshot::Snapshot(Policy policy) : policy_(std::move(policy)) {
+  index_ = std::make_unique<ProtectedIndex>(policy_, PublicSuffixList::instance(),
+                                            HomoglyphTable::instance());
+}
+
+Snapshot::~Snapshot() = default;
+
+std::shared_ptr<const Snapshot> Snapshot::compile(Policy policy) {
+  return std::shared_ptr<const Snapshot>(new Snapshot(std::move(policy)));
+}
+
+NameInfo Snapshot::analyse(std::string_view name) const {
+  return analyse_name(name, PublicSuffixList::instance(), policy_.private_suffixes);
+}
+
+Match Snapshot::classify(const NameInfo& name) const { return index_->classify(name); }
+
+const ProtectedIndex& Snapshot::index() const noexcept { return *index_; }
+
+}  // namespace tg

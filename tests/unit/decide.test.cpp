@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "catch_compat.hpp"
+#include "decide/decide.hpp"
+#include "vector_policy.hpp"
+
+namespace {
+
+tg::ClientAddress v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
+  tg::ClientAddress addr;
+  addr.present = true;
+  addr.bytes[0] = a;
+  addr.bytes[1] = b;
+  addr.bytes[2] = c;
+  addr.bytes[3] = d;
+  return addr;
+}
+
+tg::Policy scoped_policy() {
+  tg::Policy p = tg::test::vector_snapshot()->policy();
+  tg::ClientGroup mail;
+  mail.name = "mail-servers";
+  tg::IpPrefix prefix;
+  prefix.address = {127, 0, 0, 0};
+  prefix.length = 30;  // 127.0.0.0 .. 127.0.0.3
+  mail.prefixes.push_back(prefix);
+  tg::IpPrefix six;
+  six.ipv6 = true;
+  six.address = {0x20, 0x01, 0x0d, 0xb8};
+  six.length = 32;
+  mail.prefixes.push_back(six);
+  p.client_groups.push_back(mail);
+  p.scope_client_groups = {"mail-servers"};
+  return p;
+}
+
+constexpr std::uint16_t kMx = 15;
+constexpr std::uint16_t kTxt = 16;
+
+}  // namespace
+
+TEST_CASE("decide maps match x scope x qtype x policy to an action", "[decide]") {
+  const auto s = tg::test::vector_snapshot();
+  tg::Policy p = scoped_policy();
+  const tg::Match lookalike = s->classify("army.ml");
+  const tg::Match clean = s->classify("example.com");
+
+  CHECK(tg::decide(lookalike, p, kMx, v4(127, 0, 0, 2)).action == tg::Action::NxDomain);
+  CHECK(tg::decide(lookalike, p, kMx, v4(127, 0, 0, 9)).action == tg::Action::Pass);   // out of scope
+  CHECK(tg::decide(lookalike, p, kTxt, v4(127, 0, 0, 2)).action == tg::Action::Pass);  // not watched
+  CHECK(tg::decide(lookalike, p, kMx, tg::ClientAddress{}).action == tg::Action::Pass); // internal
+  CHECK(tg::decide(clean, p, kMx, v4(127, 0, 0, 2)).action == tg::Action::Pass);
+
+  tg::ClientAddress six;
+  six.present = true;
+  six.ipv6 = true;
+  six.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  CHECK(tg::decide(lookalike, p, kMx, six).action == tg::Action::NxDomain);
+
+  p.protected_domains[0].action = tg::PolicyAction::Sinkhole;  // army.mil override
+  CHECK(tg::decide(lookalike, p, kMx, v4(127, 0, 0, 2)).action == tg::Action::Sinkhole);
+
+  p.mode = tg::Mode::Monitor;
+  const tg::Decision d = tg::decide(lookalike, p, kMx, v4(127, 0, 0, 2));
+  CHECK(d.action == tg::Action::LogOnly);
+  CHECK(d.in_scope);
+  CHECK(d.watched);
+
+  p.mode = tg::Mode::Enforce;
+  p.scope_client_groups.clear();  // every client in scope
+  CHECK(tg::decide(lookalike, p, kMx, v4(127, 0, 0, 9)).action == tg::Action::Sinkhole);
+}
+
+TEST_CASE("blocked suffixes use their own action override", "[decide]") {
+  const auto s = tg::test::vector_snapshot();
+  tg::Policy p = scoped_policy();
+  p.blocked_suffixes[0].action = tg::PolicyAction::Sinkhole;
+  const tg::Match m = s->classify("anything.ml");
+  REQUIRE(m.technique == tg::Technique::BlockedSuffix);
+  CHECK(tg::decide(m, p, kMx, v4(127, 0, 0, 1)).action == tg::Action::Sinkhole);
+}
+
+TEST_CASE("IP prefixes", "[decide]") {
+  tg::IpPrefix p;
+  p.address = {192, 0, 2, 0};
+  p.length = 24;
+  const std::uint8_t in[] = {192, 0, 2, 77};
+  const std::uint8_t out[] = {192, 0, 3, 1};
+  CHECK(p.contains(false, in));
+  CHECK_FALSE(p.contains(false, out));
+  CHECK_FALSE(p.contains(true, in));
+  CHECK(p.to_string() == "192.0.2.0/24");
+  tg::IpPrefix odd;
+  odd.address = {10, 0, 0, 128};
+  odd.length = 25;
+  const std::uint8_t a[] = {10, 0, 0, 200};
+  const std::uint8_t b[] = {10, 0, 0, 100};
+  CHECK(odd.contains(false, a));
+  CHECK_FALSE(odd.contains(false, b));
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The policy the CSV vectors are classified against (tests/vectors/README.md), built directly
+// as a typed Policy so the classifier tests do not depend on the YANG loader.
+#pragma once
+
+#include <memory>
+
+#include "snapshot.hpp"
+
+namespace tg::test {
+
+/// Builds (once) and returns the snapshot of the vector policy.
+inline std::shared_ptr<const Snapshot> vector_snapshot() {
+  static const std::shared_ptr<const Snapshot> snapshot = [] {
+    Policy p;
+    p.source = "<vector policy>";
+    for (const char* name : {"army.mil", "navy.mil", "af.mil", "gmail.com", "yahoo.com",
+                             "hotmail.com", "outlook.com", "mod.gov.uk"}) {
+      ProtectedDomain d;
+      d.name = name;
+      d.techniques = TechniqueSet::defaults();
+      if (d.name == "navy.mil") d.techniques.insert(Technique::TldSwap);
+      p.protected_domains.push_back(d);
+    }
+    p.blocked_suffixes.push_back({"ml", "the DoD blocks all of .ml", std::nullopt});
+    p.allow.push_back({"partner-example.ml", "a real partner in Mali"});
+    return Snapshot::compile(std::move(p));
+  }();
+  return snapshot;
+}
+
+}  // namespace tg::test
