@@ -21,7 +21,8 @@ struct Row {
 std::string unescape(const std::string& s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])) != 0) {
+    if (s[i] == '\\' && i + 3 < s.size() &&
+        std::isdigit(static_cast<unsigned char>(s[i + 1])) != 0) {
       out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 3))));
       i += 3;
     } else {
@@ -55,9 +56,12 @@ void check_file(const std::string& file) {
   const auto snapshot = tg::test::vector_snapshot();
   for (const Row& row : read_vectors(file)) {
     const tg::Match m = snapshot->classify(row.name);
-    const std::string technique = m.technique == tg::Technique::None ? "" : std::string(tg::technique_name(m.technique));
-    const std::string secondary = m.secondary == tg::Technique::None ? "" : std::string(tg::technique_name(m.secondary));
-    INFO(file << ":" << row.line << " name=" << tg::escape_name(row.name) << " evidence=" << m.evidence);
+    const std::string technique =
+        m.technique == tg::Technique::None ? "" : std::string(tg::technique_name(m.technique));
+    const std::string secondary =
+        m.secondary == tg::Technique::None ? "" : std::string(tg::technique_name(m.secondary));
+    INFO(file << ":" << row.line << " name=" << tg::escape_name(row.name)
+              << " evidence=" << m.evidence);
     CHECK(std::string(tg::verdict_name(m.verdict)) == row.verdict);
     CHECK(m.protected_domain == row.protected_domain);
     CHECK(technique == row.technique);
@@ -85,7 +89,8 @@ TEST_CASE("evidence says what changed", "[classify]") {
   CHECK(s->classify("army.ml").evidence == "'mil' -> 'ml' (one letter omitted)");
   CHECK(s->classify("mail.army.ml").matched == "army.ml");
   CHECK(s->classify("amry.mil").evidence == "'r' and 'm' swapped at position 2");
-  CHECK(s->classify("anything.ml").evidence == "under blocked suffix 'ml': the DoD blocks all of .ml");
+  CHECK(s->classify("anything.ml").evidence ==
+        "under blocked suffix 'ml': the DoD blocks all of .ml");
 }
 
 TEST_CASE("wire-format names", "[classify][wire]") {
@@ -116,7 +121,8 @@ TEST_CASE("wire-format names", "[classify][wire]") {
   }
   SECTION("every byte value in a label") {
     for (int b = 0; b < 256; ++b) {
-      const std::uint8_t wire[] = {4, 'a', static_cast<std::uint8_t>(b), 'm', 'y', 3, 'm', 'i', 'l', 0};
+      const std::uint8_t wire[] = {4,   'a', static_cast<std::uint8_t>(b), 'm', 'y', 3, 'm', 'i',
+                                   'l', 0};
       const tg::NameInfo n = tg::analyse_wire_name(wire, sizeof wire, psl, false);
       const tg::Match m = s->classify(n);
       CHECK(m.verdict != tg::Verdict::Allowed);

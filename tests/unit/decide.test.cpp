@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
-#include "catch_compat.hpp"
 #include "decide/decide.hpp"
+
+#include "catch_compat.hpp"
 #include "vector_policy.hpp"
 
 namespace {
@@ -45,9 +46,11 @@ TEST_CASE("decide maps match x scope x qtype x policy to an action", "[decide]")
   const tg::Match clean = s->classify("example.com");
 
   CHECK(tg::decide(lookalike, p, kMx, v4(127, 0, 0, 2)).action == tg::Action::NxDomain);
-  CHECK(tg::decide(lookalike, p, kMx, v4(127, 0, 0, 9)).action == tg::Action::Pass);   // out of scope
-  CHECK(tg::decide(lookalike, p, kTxt, v4(127, 0, 0, 2)).action == tg::Action::Pass);  // not watched
-  CHECK(tg::decide(lookalike, p, kMx, tg::ClientAddress{}).action == tg::Action::Pass); // internal
+  CHECK(tg::decide(lookalike, p, kMx, v4(127, 0, 0, 9)).action ==
+        tg::Action::Pass);  // out of scope
+  CHECK(tg::decide(lookalike, p, kTxt, v4(127, 0, 0, 2)).action ==
+        tg::Action::Pass);  // not watched
+  CHECK(tg::decide(lookalike, p, kMx, tg::ClientAddress{}).action == tg::Action::Pass);  // internal
   CHECK(tg::decide(clean, p, kMx, v4(127, 0, 0, 2)).action == tg::Action::Pass);
 
   tg::ClientAddress six;

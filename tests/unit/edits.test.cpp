@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
-#include "catch_compat.hpp"
 #include "classify/edits.hpp"
+
+#include "catch_compat.hpp"
 #include "classify/false_positive.hpp"
 
 using tg::EditKind;
@@ -43,10 +44,10 @@ TEST_CASE("single_edit names the one edit between two strings", "[edits]") {
 TEST_CASE("keyboard neighbours cover QWERTY, QWERTZ and AZERTY", "[edits]") {
   CHECK(tg::keyboard_neighbours('r', 't'));
   CHECK(tg::keyboard_neighbours('t', 'r'));
-  CHECK(tg::keyboard_neighbours('s', 'z'));      // QWERTY: below s
-  CHECK(tg::keyboard_neighbours('t', 'z'));      // QWERTZ: z beside t
-  CHECK(tg::keyboard_neighbours('a', 'z'));      // AZERTY: z beside a
-  CHECK(tg::keyboard_neighbours('l', 'm'));      // AZERTY: m beside l
+  CHECK(tg::keyboard_neighbours('s', 'z'));  // QWERTY: below s
+  CHECK(tg::keyboard_neighbours('t', 'z'));  // QWERTZ: z beside t
+  CHECK(tg::keyboard_neighbours('a', 'z'));  // AZERTY: z beside a
+  CHECK(tg::keyboard_neighbours('l', 'm'));  // AZERTY: m beside l
   CHECK(tg::keyboard_neighbours('r', '4'));
   CHECK_FALSE(tg::keyboard_neighbours('a', 'p'));
   CHECK_FALSE(tg::keyboard_neighbours('a', 'a'));

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The forward direction and its agreement with classify(), both ways.
+#include "classify/variants.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
 #include <string>
 
 #include "catch_compat.hpp"
-#include "classify/variants.hpp"
 #include "vector_policy.hpp"
 
 namespace {

@@ -4,12 +4,12 @@
 //   1. allow-list, then protected domains and their subtrees: never look-alikes;
 //   2. every technique that finds a candidate adds it; the candidate with the best precedence
 //      (technique.hpp kPrecedence, then policy order) is reported.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 #include <optional>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 #include "classify/edits.hpp"
 #include "classify/false_positive.hpp"
@@ -21,15 +21,15 @@ namespace tg {
 namespace {
 
 // Host labels that senders glue onto a domain when they drop a dot: wwwarmy.mil.
-constexpr std::array<std::string_view, 12> kHostPrefixes{
-    "www", "mail", "smtp", "mx", "webmail", "email", "owa", "autodiscover", "imap", "pop", "pop3",
-    "exchange"};
+constexpr std::array<std::string_view, 12> kHostPrefixes{"www",     "mail",  "smtp", "mx",
+                                                         "webmail", "email", "owa",  "autodiscover",
+                                                         "imap",    "pop",   "pop3", "exchange"};
 
 enum JoinKind : std::uint32_t {
-  kJoinedAll = 0,       // every dot dropped, any suffix after it: armymil.com
-  kHyphenatedAll = 1,   // every dot a hyphen, any suffix after it: army-mil.com
-  kPrefixJoined = 2,    // host prefix glued on, same suffix: wwwarmy.mil
-  kPrefixHyphen = 3,    // host prefix hyphenated, same suffix: www-army.mil
+  kJoinedAll = 0,      // every dot dropped, any suffix after it: armymil.com
+  kHyphenatedAll = 1,  // every dot a hyphen, any suffix after it: army-mil.com
+  kPrefixJoined = 2,   // host prefix glued on, same suffix: wwwarmy.mil
+  kPrefixHyphen = 3,   // host prefix hyphenated, same suffix: www-army.mil
 };
 
 std::string without_dots(std::string_view s, char replacement) {
@@ -50,10 +50,14 @@ std::size_t count_labels(std::string_view s) {
 
 std::string edit_word(EditKind kind) {
   switch (kind) {
-    case EditKind::Insert: return "letter inserted";
-    case EditKind::Delete: return "one letter omitted";
-    case EditKind::Substitute: return "letter replaced";
-    case EditKind::Transpose: return "letters swapped";
+    case EditKind::Insert:
+      return "letter inserted";
+    case EditKind::Delete:
+      return "one letter omitted";
+    case EditKind::Substitute:
+      return "letter replaced";
+    case EditKind::Transpose:
+      return "letters swapped";
   }
   return "edited";
 }
@@ -76,8 +80,8 @@ LabelVerdict label_insertion(std::string_view label, std::size_t i, char c) {
     return {Technique::Hyphenation, fmt::format("hyphen inserted at position {}", pos)};
   }
   if (c == 's' && i >= 2) {
-    return {Technique::Plural, i == n ? std::string("'s' appended")
-                                      : fmt::format("'s' inserted at position {}", pos)};
+    return {Technique::Plural,
+            i == n ? std::string("'s' appended") : fmt::format("'s' inserted at position {}", pos)};
   }
   if (i == 0) return {Technique::Addition, fmt::format("'{}' added at the start", c)};
   if (i == n) return {Technique::Addition, fmt::format("'{}' added at the end", c)};
@@ -109,10 +113,12 @@ LabelVerdict label_substitution(std::size_t i, char from, char to) {
 // The technique of an edit confined to a label (no dot involved).
 LabelVerdict label_edit(std::string_view label, const Edit& e) {
   switch (e.kind) {
-    case EditKind::Insert: return label_insertion(label, e.pos, e.to);
+    case EditKind::Insert:
+      return label_insertion(label, e.pos, e.to);
     case EditKind::Delete:
       return {Technique::Omission, fmt::format("'{}' omitted at position {}", e.from, e.pos + 1)};
-    case EditKind::Substitute: return label_substitution(e.pos, e.from, e.to);
+    case EditKind::Substitute:
+      return label_substitution(e.pos, e.from, e.to);
     case EditKind::Transpose:
       return {Technique::Transposition,
               fmt::format("'{}' and '{}' swapped at position {}", e.from, e.to, e.pos + 1)};
@@ -127,8 +133,9 @@ std::optional<LabelVerdict> glyph_substitution(const HomoglyphTable& glyphs, con
   const char from[] = {e.from, '\0'};
   const char to[] = {e.to, '\0'};
   if (!glyphs.explain(to, from)) return std::nullopt;
-  return LabelVerdict{Technique::Homoglyph, fmt::format("'{}' looks like '{}' at position {} (1 look-alike)",
-                                                        e.to, e.from, e.pos + 1)};
+  return LabelVerdict{
+      Technique::Homoglyph,
+      fmt::format("'{}' looks like '{}' at position {} (1 look-alike)", e.to, e.from, e.pos + 1)};
 }
 
 // The technique of one edit anywhere in the whole protected name `p` that gives `observed`.
@@ -165,8 +172,8 @@ LabelVerdict whole_name_edit(const ProtectedEntry& p, std::string_view observed,
       if (e.to == '.') {
         if (makes_empty_label(full, e.pos)) return {};
         if (e.pos < dot) {
-          return {Technique::Subdomain,
-                  fmt::format("dot inserted in '{}' -> '{}'", p.label, observed.substr(0, dot + 1))};
+          return {Technique::Subdomain, fmt::format("dot inserted in '{}' -> '{}'", p.label,
+                                                    observed.substr(0, dot + 1))};
         }
         return {Technique::SuffixTypo,
                 fmt::format("'{}' -> '{}' (dot inserted)", p.suffix, observed_suffix)};
@@ -200,8 +207,8 @@ bool any_invalid_punycode(const NameInfo& name, std::size_t first) {
 struct ProtectedIndex::Candidate {
   Technique technique = Technique::None;
   Technique secondary = Technique::None;
-  std::uint32_t entry = 0;     // protected entry, or blocked-suffix index for BlockedSuffix
-  std::size_t first_label = 0; // the matched part starts at this label
+  std::uint32_t entry = 0;      // protected entry, or blocked-suffix index for BlockedSuffix
+  std::size_t first_label = 0;  // the matched part starts at this label
   std::string evidence;
 };
 
@@ -238,7 +245,8 @@ class ProtectedIndex::Query {
   [[nodiscard]] std::size_t size() const noexcept { return name_.labels.size(); }
 
   void offer(Candidate c) {
-    const ProtectedEntry* e = c.technique == Technique::BlockedSuffix ? nullptr : &index_.entries_[c.entry];
+    const ProtectedEntry* e =
+        c.technique == Technique::BlockedSuffix ? nullptr : &index_.entries_[c.entry];
     if (e != nullptr) {
       if (!e->techniques.contains(c.technique)) return;
       if (c.secondary != Technique::None && !e->techniques.contains(c.secondary)) return;
@@ -303,7 +311,8 @@ class ProtectedIndex::Query {
         const auto edit = single_edit(e.full, t);
         if (!edit) continue;
         LabelVerdict v = whole_name_edit(e, t, *edit, index_.glyphs_);
-        if (v.technique != Technique::None) offer({v.technique, Technique::None, id, j, std::move(v.evidence)});
+        if (v.technique != Technique::None)
+          offer({v.technique, Technique::None, id, j, std::move(v.evidence)});
       }
     };
     const DeletionHashes hashes(t);
@@ -328,7 +337,8 @@ class ProtectedIndex::Query {
     const std::string_view label = name_.labels[k].ascii;
     const std::string_view suffix = tail(k + 1);
     if (!near_protected_suffix(suffix)) return;  // most names: nothing to combine with
-    const auto try_entry = [&](std::uint32_t id, Technique label_technique, std::string label_evidence) {
+    const auto try_entry = [&](std::uint32_t id, Technique label_technique,
+                               std::string label_evidence) {
       const ProtectedEntry& e = index_.entries_[id];
       const auto suffix_edit = single_edit(e.suffix, suffix);
       if (!suffix_edit) return;
@@ -341,8 +351,8 @@ class ProtectedIndex::Query {
         return;
       }
       offer({Technique::SuffixTypo, label_technique, id, k,
-             fmt::format("'{}' -> '{}' ({}); label: {}", e.suffix, suffix, edit_word(suffix_edit->kind),
-                         label_evidence)});
+             fmt::format("'{}' -> '{}' ({}); label: {}", e.suffix, suffix,
+                         edit_word(suffix_edit->kind), label_evidence)});
     };
     const auto try_label = [&](std::uint64_t h) {
       for (const std::uint32_t id : index_.label_del1_.find(h)) {
@@ -362,7 +372,8 @@ class ProtectedIndex::Query {
     for (std::size_t i = 0; i < label.size(); ++i) try_label(hashes.without(i));
 
     const std::string& ulabel = name_.labels[k].unicode;
-    for (const std::uint32_t id : index_.visual_label_.find(hash_bytes(index_.glyphs_.key(ulabel)))) {
+    for (const std::uint32_t id :
+         index_.visual_label_.find(hash_bytes(index_.glyphs_.key(ulabel)))) {
       const auto ev = index_.glyphs_.explain(ulabel, index_.entries_[id].label);
       if (ev) try_entry(id, Technique::Homoglyph, glyph_evidence(*ev));
     }
@@ -401,7 +412,8 @@ class ProtectedIndex::Query {
         case kHyphenatedAll:
           if (without_dots(e.full, '-') != label) break;
           offer({Technique::DotToHyphen, Technique::None, id, reg_,
-                 fmt::format("dots became hyphens: '{}' -> '{}' under '{}'", e.full, label, suffix_)});
+                 fmt::format("dots became hyphens: '{}' -> '{}' under '{}'", e.full, label,
+                             suffix_)});
           break;
         case kPrefixJoined:
         case kPrefixHyphen: {
@@ -426,13 +438,15 @@ class ProtectedIndex::Query {
     const std::size_t n = size();
     for (std::size_t j = 0; j + 1 < n; ++j) {
       for (std::size_t m = 2; m <= index_.max_labels_ && j + m < n; ++m) {
-        const std::string_view span = std::string_view(ascii_).substr(starts_[j], starts_[j + m] - starts_[j] - 1);
+        const std::string_view span =
+            std::string_view(ascii_).substr(starts_[j], starts_[j + m] - starts_[j] - 1);
         const std::string_view rest = tail(j + m);
         for (const std::uint32_t id : index_.exact_.find(hash_bytes(span))) {
           const ProtectedEntry& e = index_.entries_[id];
           if (e.full != span) continue;
           if (!index_.psl_.is_public_suffix(rest, index_.policy_.private_suffixes, false)) continue;
-          if (reg_ < n && is_sister_domain(name_.labels[reg_].ascii, suffix_, e.label, e.suffix)) continue;
+          if (reg_ < n && is_sister_domain(name_.labels[reg_].ascii, suffix_, e.label, e.suffix))
+            continue;
           offer({Technique::SuffixAppended, Technique::None, id, j,
                  fmt::format("'{}' followed by '.{}'", e.full, rest)});
         }
@@ -544,7 +558,8 @@ ProtectedIndex::ProtectedIndex(const Policy& policy, const PublicSuffixList& psl
       const auto sid = static_cast<std::uint32_t>(suffixes_.size());
       suffixes_.push_back(e.suffix);
       suffix_del1_.add(hash_bytes(e.suffix), sid);
-      for (std::size_t k = 0; k < e.suffix.size(); ++k) suffix_del1_.add(hash_without(e.suffix, k), sid);
+      for (std::size_t k = 0; k < e.suffix.size(); ++k)
+        suffix_del1_.add(hash_without(e.suffix, k), sid);
     }
     max_labels_ = std::max(max_labels_, labels);
     min_length_ = std::min(min_length_, e.full.size());

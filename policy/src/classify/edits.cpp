@@ -11,9 +11,9 @@ namespace {
 // Key rows of the three layouts dnstwist-style tools use. Each row is offset half a key to
 // the right of the one above, so key (r, c) touches (r-1, c), (r-1, c+1), (r+1, c-1), (r+1, c).
 constexpr std::array<std::array<std::string_view, 4>, 3> kLayouts{{
-    {"1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm"},   // QWERTY
-    {"1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm"},    // QWERTZ
-    {"1234567890", "azertyuiop", "qsdfghjklm", "wxcvbn"},    // AZERTY
+    {"1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm"},  // QWERTY
+    {"1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm"},   // QWERTZ
+    {"1234567890", "azertyuiop", "qsdfghjklm", "wxcvbn"},   // AZERTY
 }};
 
 struct NeighbourTable {
@@ -57,11 +57,13 @@ std::optional<Edit> single_edit(std::string_view reference, std::string_view obs
   std::size_t i = 0;
   while (i < n && i < m && reference[i] == observed[i]) ++i;
   if (m == n + 1) {  // insertion at i: observed[i] is new
-    if (reference.substr(i) == observed.substr(i + 1)) return Edit{EditKind::Insert, i, 0, observed[i]};
+    if (reference.substr(i) == observed.substr(i + 1))
+      return Edit{EditKind::Insert, i, 0, observed[i]};
     return std::nullopt;
   }
   if (n == m + 1) {  // deletion of reference[i]
-    if (reference.substr(i + 1) == observed.substr(i)) return Edit{EditKind::Delete, i, reference[i], 0};
+    if (reference.substr(i + 1) == observed.substr(i))
+      return Edit{EditKind::Delete, i, reference[i], 0};
     return std::nullopt;
   }
   if (n != m || i == n) return std::nullopt;
@@ -85,16 +87,15 @@ bool keyboard_neighbours(char a, char b) noexcept {
   return keyboard_neighbours_of(a).find(b) != std::string_view::npos;
 }
 
-bool is_vowel(char c) noexcept {
-  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
-}
+bool is_vowel(char c) noexcept { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
 bool is_host_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
 }
 
 bool one_bit_apart(char a, char b) noexcept {
-  const auto x = static_cast<unsigned>(static_cast<unsigned char>(a) ^ static_cast<unsigned char>(b));
+  const auto x =
+      static_cast<unsigned>(static_cast<unsigned char>(a) ^ static_cast<unsigned char>(b));
   return std::popcount(x) == 1 && is_host_char(a) && is_host_char(b);
 }
 

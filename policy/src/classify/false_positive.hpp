@@ -19,7 +19,8 @@ namespace tg {
 /// Sister domain: the same registrable label under another public suffix (yahoo.co.uk,
 /// hotmail.fr, yahoo.com.ar, gmail.com.co) is usually the same owner's domain, so only the
 /// opt-in tld-swap technique may flag it; suffix-appended must not.
-[[nodiscard]] bool is_sister_domain(std::string_view observed_label, std::string_view observed_suffix,
+[[nodiscard]] bool is_sister_domain(std::string_view observed_label,
+                                    std::string_view observed_suffix,
                                     std::string_view protected_label,
                                     std::string_view protected_suffix) noexcept;
 

@@ -5,10 +5,14 @@ namespace tg {
 
 std::string_view verdict_name(Verdict v) noexcept {
   switch (v) {
-    case Verdict::Clean: return "clean";
-    case Verdict::LookAlike: return "look-alike";
-    case Verdict::Protected: return "protected";
-    case Verdict::Allowed: return "allowed";
+    case Verdict::Clean:
+      return "clean";
+    case Verdict::LookAlike:
+      return "look-alike";
+    case Verdict::Protected:
+      return "protected";
+    case Verdict::Allowed:
+      return "allowed";
   }
   return "clean";
 }

@@ -29,8 +29,8 @@ struct Match {
   Technique technique = Technique::None;  ///< reported technique (highest precedence)
   Technique secondary = Technique::None;  ///< label technique of a label+suffix combination
   std::string protected_domain;           ///< see above; empty for Clean
-  std::string matched;   ///< the part of the name that imitates it, e.g. "army.ml" in "mail.army.ml"
-  std::string evidence;  ///< human-readable: "'mil' -> 'ml' (one letter omitted)"
+  std::string matched;  ///< the part of the name that imitates it, e.g. "army.ml" in "mail.army.ml"
+  std::string evidence;              ///< human-readable: "'mil' -> 'ml' (one letter omitted)"
   std::uint32_t entry = UINT32_MAX;  ///< index into the policy list that matched (by verdict)
 
   [[nodiscard]] bool is_lookalike() const noexcept { return verdict == Verdict::LookAlike; }

@@ -24,9 +24,9 @@ class PublicSuffixList;
 
 /// A protected domain as the classifier sees it.
 struct ProtectedEntry {
-  std::string full;    ///< "army.mil"
-  std::string label;   ///< "army"
-  std::string suffix;  ///< "mil"
+  std::string full;                ///< "army.mil"
+  std::string label;               ///< "army"
+  std::string suffix;              ///< "mil"
   std::uint32_t policy_index = 0;  ///< position in Policy::protected_domains
   std::uint8_t labels = 0;         ///< labels in `full`
   std::uint8_t short_label_length = 4;
@@ -57,20 +57,20 @@ class ProtectedIndex {
   const PublicSuffixList& psl_;
   const HomoglyphTable& glyphs_;
   std::vector<ProtectedEntry> entries_;
-  HashIndex exact_;         // whole protected name -> entry
-  HashIndex full_del1_;     // whole name and its one-deletion strings -> entry
-  HashIndex label_del1_;    // label and its one-deletion strings -> entry
-  HashIndex label_exact_;   // label -> entry (tld-swap, plural "es")
-  HashIndex visual_full_;   // visual key of the whole name -> entry
-  HashIndex visual_label_;  // visual key of the label -> entry
-  HashIndex joined_;        // dot-dropped / dot-to-hyphen spellings -> entry * 4 + kind
-  HashIndex allow_;         // allow-list names -> allow index
-  HashIndex blocked_;       // blocked suffixes -> blocked index
-  HashIndex suffix_del1_;   // distinct protected suffixes and their one-deletion strings
+  HashIndex exact_;                    // whole protected name -> entry
+  HashIndex full_del1_;                // whole name and its one-deletion strings -> entry
+  HashIndex label_del1_;               // label and its one-deletion strings -> entry
+  HashIndex label_exact_;              // label -> entry (tld-swap, plural "es")
+  HashIndex visual_full_;              // visual key of the whole name -> entry
+  HashIndex visual_label_;             // visual key of the label -> entry
+  HashIndex joined_;                   // dot-dropped / dot-to-hyphen spellings -> entry * 4 + kind
+  HashIndex allow_;                    // allow-list names -> allow index
+  HashIndex blocked_;                  // blocked suffixes -> blocked index
+  HashIndex suffix_del1_;              // distinct protected suffixes and their one-deletion strings
   std::vector<std::string> suffixes_;  // the distinct protected suffixes
-  std::size_t max_labels_ = 0;     // most labels in a protected name
-  std::size_t min_length_ = 0;     // shortest protected name (bytes)
-  std::size_t max_length_ = 0;     // longest protected name (bytes)
+  std::size_t max_labels_ = 0;         // most labels in a protected name
+  std::size_t min_length_ = 0;         // shortest protected name (bytes)
+  std::size_t max_length_ = 0;         // longest protected name (bytes)
   std::size_t max_allow_labels_ = 0;
 };
 

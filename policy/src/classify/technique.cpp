@@ -5,10 +5,11 @@ namespace tg {
 namespace {
 
 constexpr std::array<std::string_view, kTechniqueCount> kNames{
-    "none",         "suffix-typo",   "dot-shift",  "missing-dot", "dot-to-hyphen",
-    "suffix-appended", "subdomain",  "omission",   "insertion",   "addition",
-    "replacement",  "transposition", "repetition", "vowel-swap",  "bitsquatting",
-    "hyphenation",  "plural",        "homoglyph",  "tld-swap",    "blocked-suffix",
+    "none",          "suffix-typo",     "dot-shift",    "missing-dot",
+    "dot-to-hyphen", "suffix-appended", "subdomain",    "omission",
+    "insertion",     "addition",        "replacement",  "transposition",
+    "repetition",    "vowel-swap",      "bitsquatting", "hyphenation",
+    "plural",        "homoglyph",       "tld-swap",     "blocked-suffix",
 };
 
 }  // namespace

@@ -75,7 +75,9 @@ class TechniqueSet {
   [[nodiscard]] static TechniqueSet all() noexcept;
   constexpr void insert(Technique t) noexcept { bits_ |= bit(t); }
   constexpr void erase(Technique t) noexcept { bits_ &= ~bit(t); }
-  [[nodiscard]] constexpr bool contains(Technique t) const noexcept { return (bits_ & bit(t)) != 0; }
+  [[nodiscard]] constexpr bool contains(Technique t) const noexcept {
+    return (bits_ & bit(t)) != 0;
+  }
   [[nodiscard]] constexpr bool empty() const noexcept { return bits_ == 0; }
   [[nodiscard]] constexpr std::uint32_t mask() const noexcept { return bits_; }
   friend constexpr bool operator==(TechniqueSet, TechniqueSet) noexcept = default;

@@ -4,14 +4,14 @@
 // (bounded) part of what classify() accepts, never a separate opinion of it.
 #include "classify/variants.hpp"
 
-#include <idn2.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <memory>
 #include <set>
 #include <string_view>
+
+#include <idn2.h>
 
 #include "classify/edits.hpp"
 #include "classify/protected_index.hpp"
@@ -26,17 +26,16 @@ constexpr std::string_view kHostAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789
 
 // Suffixes a missing-dot / dot-to-hyphen / appended / swapped name is most often registered
 // under: the big generic TLDs and the ccTLDs that are frequent typo targets.
-constexpr std::array<std::string_view, 16> kCommonSuffixes{
-    "com", "net", "org", "info", "biz", "co", "cm", "om", "ml", "ne", "io", "us", "uk", "de",
-    "ru", "cn"};
+constexpr std::array<std::string_view, 16> kCommonSuffixes{"com", "net", "org", "info", "biz", "co",
+                                                           "cm",  "om",  "ml",  "ne",   "io",  "us",
+                                                           "uk",  "de",  "ru",  "cn"};
 
 constexpr std::array<std::string_view, 4> kHostPrefixes{"www", "mail", "smtp", "mx"};
 
 class Generator {
  public:
   Generator(const Snapshot& snapshot, const ProtectedEntry& entry, const VariantOptions& options)
-      : snapshot_(snapshot), e_(entry), options_(options),
-        psl_(PublicSuffixList::instance()) {}
+      : snapshot_(snapshot), e_(entry), options_(options), psl_(PublicSuffixList::instance()) {}
 
   std::vector<Variant> run() {
     suffix_typos();
@@ -124,7 +123,8 @@ class Generator {
       std::swap(right[i], right[i + 1]);
       for (const std::string& t : {left, right}) {
         const std::size_t dot = t.find('.');
-        if (dot != std::string::npos && real_suffix(std::string_view(t).substr(dot + 1))) consider(t);
+        if (dot != std::string::npos && real_suffix(std::string_view(t).substr(dot + 1)))
+          consider(t);
       }
       consider(f.substr(0, i) + f.substr(i + 1));
       consider(f.substr(0, i) + "-" + f.substr(i + 1));
@@ -161,28 +161,28 @@ class Generator {
     const std::string tail = "." + e_.suffix;
     const auto put = [&](const std::string& label) { consider(label + tail); };
     for (std::size_t i = 0; i < p.size(); ++i) {
-      put(p.substr(0, i) + p.substr(i + 1));                       // omission
-      put(p.substr(0, i) + p[i] + p.substr(i));                    // repetition
-      if (i + 1 < p.size()) {                                      // transposition
+      put(p.substr(0, i) + p.substr(i + 1));     // omission
+      put(p.substr(0, i) + p[i] + p.substr(i));  // repetition
+      if (i + 1 < p.size()) {                    // transposition
         std::string t = p;
         std::swap(t[i], t[i + 1]);
         put(t);
       }
-      for (const char c : keyboard_neighbours_of(p[i])) {          // replacement
+      for (const char c : keyboard_neighbours_of(p[i])) {  // replacement
         std::string t = p;
         t[i] = c;
         put(t);
-        put(p.substr(0, i) + c + p.substr(i));                     // insertion before
-        put(p.substr(0, i + 1) + c + p.substr(i + 1));             // insertion after
+        put(p.substr(0, i) + c + p.substr(i));          // insertion before
+        put(p.substr(0, i + 1) + c + p.substr(i + 1));  // insertion after
       }
-      for (const char v : std::string_view("aeiou")) {             // vowel-swap
+      for (const char v : std::string_view("aeiou")) {  // vowel-swap
         if (is_vowel(p[i]) && v != p[i]) {
           std::string t = p;
           t[i] = v;
           put(t);
         }
       }
-      for (unsigned bit = 0; bit < 8; ++bit) {                     // bitsquatting
+      for (unsigned bit = 0; bit < 8; ++bit) {  // bitsquatting
         const auto c = static_cast<char>(static_cast<unsigned char>(p[i]) ^ (1U << bit));
         if (is_host_char(c)) {
           std::string t = p;
@@ -191,14 +191,14 @@ class Generator {
         }
       }
       if (i > 0) {
-        put(p.substr(0, i) + "-" + p.substr(i));                   // hyphenation
-        consider(p.substr(0, i) + "." + p.substr(i) + tail);       // subdomain
-        put(p.substr(0, i) + "s" + p.substr(i));                   // plural (inside)
+        put(p.substr(0, i) + "-" + p.substr(i));              // hyphenation
+        consider(p.substr(0, i) + "." + p.substr(i) + tail);  // subdomain
+        put(p.substr(0, i) + "s" + p.substr(i));              // plural (inside)
       }
     }
     put(p + "s");
     put(p + "es");
-    for (const char c : kHostAlphabet) {                           // addition
+    for (const char c : kHostAlphabet) {  // addition
       if (c == '-') continue;
       put(c + p);
       put(p + c);
@@ -243,7 +243,7 @@ class Generator {
   static std::string to_ascii(const std::string& utf8) {
     char* out = nullptr;
     const int rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(utf8.c_str()),  // NOLINT
-                                  reinterpret_cast<std::uint8_t**>(&out),              // NOLINT
+                                  reinterpret_cast<std::uint8_t**>(&out),               // NOLINT
                                   IDN2_NONTRANSITIONAL);
     const std::unique_ptr<char, decltype(&std::free)> holder(out, &std::free);
     if (rc != IDN2_OK || out == nullptr) return {};

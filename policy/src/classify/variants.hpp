@@ -22,9 +22,9 @@ struct Variant {
 
 /// Bounds for variants().
 struct VariantOptions {
-  std::optional<Technique> only;        ///< just this technique
-  std::size_t homoglyph_limit = 200;    ///< cap on homoglyph variants (0 = no cap)
-  bool unreal_suffixes = false;         ///< suffix-typos also into suffixes not in the PSL
+  std::optional<Technique> only;      ///< just this technique
+  std::size_t homoglyph_limit = 200;  ///< cap on homoglyph variants (0 = no cap)
+  bool unreal_suffixes = false;       ///< suffix-typos also into suffixes not in the PSL
 };
 
 /// Look-alikes of `domain` (which must be protected by `snapshot`'s policy; else empty),

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
-#include <arpa/inet.h>
-
 #include <array>
+
+#include <arpa/inet.h>
 
 #include "config/policy.hpp"
 

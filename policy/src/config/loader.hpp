@@ -15,10 +15,11 @@ namespace tg {
 
 /// One problem found in a policy, phrased for a policy author.
 struct PolicyError {
-  std::string file;       ///< path as given, or "<embedded default>" / "<string>"
-  int line = 0;           ///< 1-based; 0 when unknown
-  std::string data_path;  ///< YANG data path, e.g. "/typoguard:policy/protected-domain[name='x']/name"
-  std::string message;    ///< what is wrong, in words ("... is not a registrable domain ...")
+  std::string file;  ///< path as given, or "<embedded default>" / "<string>"
+  int line = 0;      ///< 1-based; 0 when unknown
+  std::string
+      data_path;  ///< YANG data path, e.g. "/typoguard:policy/protected-domain[name='x']/name"
+  std::string message;  ///< what is wrong, in words ("... is not a registrable domain ...")
 
   /// "file:line: data_path: message" (parts that are unknown are left out).
   [[nodiscard]] std::string to_string() const;

@@ -42,24 +42,24 @@ struct ClientGroup {
 /// One protected registrable domain and its per-domain overrides (already resolved:
 /// techniques and short_label_length hold the effective values, never "unset").
 struct ProtectedDomain {
-  std::string name;          ///< lower-case A-label, no trailing dot: "army.mil"
+  std::string name;  ///< lower-case A-label, no trailing dot: "army.mil"
   std::string description;
-  TechniqueSet techniques;   ///< effective set for this domain
+  TechniqueSet techniques;              ///< effective set for this domain
   std::uint8_t short_label_length = 4;  ///< label edits need a label at least this long
   std::optional<PolicyAction> action;   ///< overrides Policy::default_action
 };
 
 /// A suffix blocked wholesale for in-scope clients (`ml`: the Pentagon's control).
 struct BlockedSuffix {
-  std::string name;     ///< lower-case A-label: "ml"
+  std::string name;  ///< lower-case A-label: "ml"
   std::string reason;
   std::optional<PolicyAction> action;
 };
 
 /// A name (and its subtree) that is never a look-alike.
 struct AllowEntry {
-  std::string name;     ///< lower-case A-label
-  std::string reason;   ///< mandatory in the schema
+  std::string name;    ///< lower-case A-label
+  std::string reason;  ///< mandatory in the schema
 };
 
 /// The answer synthesised for PolicyAction::Sinkhole (and the negative TTL for NXDOMAIN).
@@ -67,18 +67,18 @@ struct AnswerSettings {
   std::optional<std::array<std::uint8_t, 4>> sinkhole_ipv4;
   std::optional<std::array<std::uint8_t, 16>> sinkhole_ipv6;
   enum class MxKind : std::uint8_t { None = 0, Host = 1, NullMx = 2 };
-  MxKind mx = MxKind::NullMx;      ///< MX answer: quarantine host, Null MX (RFC 7505) or none
-  std::string mx_host;             ///< quarantine exchange when mx == Host
+  MxKind mx = MxKind::NullMx;  ///< MX answer: quarantine host, Null MX (RFC 7505) or none
+  std::string mx_host;         ///< quarantine exchange when mx == Host
   std::uint16_t mx_preference = 10;
-  std::uint32_t ttl = 60;          ///< TTL of sinkhole records and of the NXDOMAIN SOA
+  std::uint32_t ttl = 60;                       ///< TTL of sinkhole records and of the NXDOMAIN SOA
   std::string soa_mname = "typoguard.invalid";  ///< SOA MNAME of synthesised negative answers
   std::string soa_rname = "hostmaster.typoguard.invalid";
 };
 
 /// The whole policy. Owned by the Snapshot compiled from it.
 struct Policy {
-  std::string source;        ///< file it came from, or "<embedded default>"
-  std::string revision;      ///< the file's `revision` leaf, else "sha256:<hex>" of its bytes
+  std::string source;    ///< file it came from, or "<embedded default>"
+  std::string revision;  ///< the file's `revision` leaf, else "sha256:<hex>" of its bytes
   std::string description;
   Mode mode = Mode::Enforce;
   PolicyAction default_action = PolicyAction::NxDomain;
@@ -87,7 +87,7 @@ struct Policy {
   std::vector<BlockedSuffix> blocked_suffixes;
   std::vector<AllowEntry> allow;
   std::vector<ClientGroup> client_groups;
-  std::vector<std::string> scope_client_groups;  ///< in-scope groups; empty = every client
+  std::vector<std::string> scope_client_groups;       ///< in-scope groups; empty = every client
   std::vector<std::uint16_t> query_types{15, 1, 28};  ///< watched qtypes (MX, A, AAAA)
   AnswerSettings answers;
   bool extended_dns_error = true;

@@ -8,10 +8,14 @@ namespace tg {
 
 const char* action_name(Action a) noexcept {
   switch (a) {
-    case Action::Pass: return "pass";
-    case Action::LogOnly: return "log-only";
-    case Action::NxDomain: return "nxdomain";
-    case Action::Sinkhole: return "sinkhole";
+    case Action::Pass:
+      return "pass";
+    case Action::LogOnly:
+      return "log-only";
+    case Action::NxDomain:
+      return "nxdomain";
+    case Action::Sinkhole:
+      return "sinkhole";
   }
   return "pass";
 }
@@ -44,7 +48,8 @@ Decision decide(const Match& match, const Policy& policy, std::uint16_t qtype,
   }
   std::optional<PolicyAction> chosen;
   if (match.technique == Technique::BlockedSuffix) {
-    if (match.entry < policy.blocked_suffixes.size()) chosen = policy.blocked_suffixes[match.entry].action;
+    if (match.entry < policy.blocked_suffixes.size())
+      chosen = policy.blocked_suffixes[match.entry].action;
   } else if (match.entry < policy.protected_domains.size()) {
     chosen = policy.protected_domains[match.entry].action;
   }

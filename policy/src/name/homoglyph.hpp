@@ -14,10 +14,10 @@ namespace tg {
 
 /// Why a string reads as a protected name: the first substituted glyph, and how many.
 struct HomoglyphEvidence {
-  std::string glyph;      ///< UTF-8 text in the candidate, e.g. "rn" or "а" (Cyrillic)
-  std::string stands_for; ///< ASCII it imitates, e.g. "m" or "a"
-  std::size_t position = 0;     ///< 0-based code-point index of `glyph` in the candidate
-  std::size_t substitutions = 0;///< number of glyphs that differ from the target
+  std::string glyph;              ///< UTF-8 text in the candidate, e.g. "rn" or "а" (Cyrillic)
+  std::string stands_for;         ///< ASCII it imitates, e.g. "m" or "a"
+  std::size_t position = 0;       ///< 0-based code-point index of `glyph` in the candidate
+  std::size_t substitutions = 0;  ///< number of glyphs that differ from the target
 };
 
 /// The confusables table. Immutable after construction; safe to share between threads.

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "name/name_info.hpp"
 
-#include <idn2.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+
+#include <idn2.h>
 
 #include "name/psl.hpp"
 
@@ -80,7 +80,7 @@ std::string to_ascii(std::string_view text) {
   const std::string input(text);
   char* out = nullptr;
   const int rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(input.c_str()),  // NOLINT
-                                reinterpret_cast<std::uint8_t**>(&out),               // NOLINT
+                                reinterpret_cast<std::uint8_t**>(&out),                // NOLINT
                                 IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
   const IdnString holder(out);
   if (rc != IDN2_OK || holder == nullptr) return input;

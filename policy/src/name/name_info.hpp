@@ -14,19 +14,20 @@ class PublicSuffixList;
 
 /// One label of a name in both of its forms.
 struct LabelInfo {
-  std::string ascii;    ///< lower-cased wire label (A-label for IDN); bytes outside LDH kept
-  std::string unicode;  ///< U-label (UTF-8) when `ascii` is valid-or-decodable punycode, else == ascii
-  bool punycode = false;         ///< starts with "xn--"
-  bool invalid_punycode = false; ///< "xn--" label that fails IDNA validation (itself evidence)
-  bool ldh = true;               ///< only [a-z0-9-] (and '_' for service labels)
+  std::string ascii;  ///< lower-cased wire label (A-label for IDN); bytes outside LDH kept
+  std::string
+      unicode;  ///< U-label (UTF-8) when `ascii` is valid-or-decodable punycode, else == ascii
+  bool punycode = false;          ///< starts with "xn--"
+  bool invalid_punycode = false;  ///< "xn--" label that fails IDNA validation (itself evidence)
+  bool ldh = true;                ///< only [a-z0-9-] (and '_' for service labels)
 };
 
 /// An analysed name. Immutable value; owns all its strings.
 struct NameInfo {
-  std::vector<LabelInfo> labels;   ///< left to right; empty for the root
-  std::size_t suffix_labels = 0;   ///< labels in the public suffix (0 for the root)
-  bool malformed = false;          ///< empty label, over-long label/name, or undecodable bytes
-  bool ascii_only = true;          ///< no label has a U-label different from its A-label
+  std::vector<LabelInfo> labels;  ///< left to right; empty for the root
+  std::size_t suffix_labels = 0;  ///< labels in the public suffix (0 for the root)
+  bool malformed = false;         ///< empty label, over-long label/name, or undecodable bytes
+  bool ascii_only = true;         ///< no label has a U-label different from its A-label
 
   /// Lower-case A-label presentation without the trailing dot; "." for the root.
   [[nodiscard]] std::string ascii() const;

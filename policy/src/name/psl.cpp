@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "name/psl.hpp"
 
-#include <idn2.h>
 #include <libpsl.h>
 
 #include <array>
@@ -9,6 +8,8 @@
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
+
+#include <idn2.h>
 
 namespace tg {
 namespace {
@@ -27,7 +28,7 @@ int suffix_type(bool include_private, bool listed_only) noexcept {
 // Rules are written in Unicode; names reach us as A-labels.
 std::string to_ascii(const std::string& rule) {
   char* out = nullptr;
-  if (idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(rule.c_str()),  // NOLINT
+  if (idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(rule.c_str()),      // NOLINT
                      reinterpret_cast<std::uint8_t**>(&out), 0) != IDN2_OK ||  // NOLINT
       out == nullptr) {
     std::free(out);  // NOLINT(cppcoreguidelines-no-malloc)
@@ -116,9 +117,11 @@ bool PublicSuffixList::is_public_suffix(std::string_view name, bool include_priv
   if (!fast_) return ask_libpsl(name, include_private, listed_only);
   const std::string key(name);
   if (icann_.contains(key) || (include_private && private_.contains(key))) return true;
-  // Near a wildcard or exception rule, or a label the sets have not seen: libpsl decides.
   const std::string_view parent = parent_of(name);
-  if (parent.empty() || irregular_.contains(std::string(parent))) {
+  // A single label is a suffix by the "*" rule; listed, it would be in the sets.
+  if (parent.empty()) return !listed_only;
+  // Next to a wildcard or exception rule: libpsl decides.
+  if (irregular_.contains(std::string(parent))) {
     return ask_libpsl(name, include_private, listed_only);
   }
   return false;

@@ -42,10 +42,13 @@ class PublicSuffixList {
 
  private:
   PublicSuffixList();
-  [[nodiscard]] bool ask_libpsl(std::string_view name, bool include_private, bool listed_only) const;
+  [[nodiscard]] bool ask_libpsl(std::string_view name, bool include_private,
+                                bool listed_only) const;
   void load_rules(const std::string& file);
 
-  struct Deleter { void operator()(psl_ctx_st* p) const noexcept; };
+  struct Deleter {
+    void operator()(psl_ctx_st* p) const noexcept;
+  };
   std::unique_ptr<psl_ctx_st, Deleter> owned_;
   const psl_ctx_st* ctx_ = nullptr;
   std::string source_;
