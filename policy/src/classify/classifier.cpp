@@ -25,12 +25,17 @@ constexpr std::array<std::string_view, 12> kHostPrefixes{"www",     "mail",  "sm
                                                          "webmail", "email", "owa",  "autodiscover",
                                                          "imap",    "pop",   "pop3", "exchange"};
 
-enum JoinKind : std::uint32_t {
-  kJoinedAll = 0,      // every dot dropped, any suffix after it: armymil.com
-  kHyphenatedAll = 1,  // every dot a hyphen, any suffix after it: army-mil.com
-  kPrefixJoined = 2,   // host prefix glued on, same suffix: wwwarmy.mil
-  kPrefixHyphen = 3,   // host prefix hyphenated, same suffix: www-army.mil
+// Stored in the joined_ index as entry * 4 + kind.
+enum class JoinKind : std::uint32_t {
+  JoinedAll = 0,      // every dot dropped, any suffix after it: armymil.com
+  HyphenatedAll = 1,  // every dot a hyphen, any suffix after it: army-mil.com
+  PrefixJoined = 2,   // host prefix glued on, same suffix: wwwarmy.mil
+  PrefixHyphen = 3,   // host prefix hyphenated, same suffix: www-army.mil
 };
+
+constexpr std::uint32_t join_value(std::uint32_t entry, JoinKind kind) {
+  return entry * 4 + static_cast<std::uint32_t>(kind);
+}
 
 std::string without_dots(std::string_view s, char replacement) {
   std::string out;
@@ -404,22 +409,22 @@ class ProtectedIndex::Query {
       const auto kind = static_cast<JoinKind>(v % 4);
       const ProtectedEntry& e = index_.entries_[id];
       switch (kind) {
-        case kJoinedAll:
+        case JoinKind::JoinedAll:
           if (without_dots(e.full, 0) != label) break;
           offer({Technique::MissingDot, Technique::None, id, reg_,
                  fmt::format("dots dropped: '{}' -> '{}' under '{}'", e.full, label, suffix_)});
           break;
-        case kHyphenatedAll:
+        case JoinKind::HyphenatedAll:
           if (without_dots(e.full, '-') != label) break;
           offer({Technique::DotToHyphen, Technique::None, id, reg_,
                  fmt::format("dots became hyphens: '{}' -> '{}' under '{}'", e.full, label,
                              suffix_)});
           break;
-        case kPrefixJoined:
-        case kPrefixHyphen: {
+        case JoinKind::PrefixJoined:
+        case JoinKind::PrefixHyphen: {
           if (suffix_ != e.suffix || !label.ends_with(e.label)) break;
           const std::string_view prefix = label.substr(0, label.size() - e.label.size());
-          const bool hyphen = kind == kPrefixHyphen;
+          const bool hyphen = kind == JoinKind::PrefixHyphen;
           if (hyphen != prefix.ends_with('-')) break;
           offer({hyphen ? Technique::DotToHyphen : Technique::MissingDot, Technique::None, id, reg_,
                  fmt::format("dot after '{}' {}: '{}.{}' -> '{}.{}'",
@@ -548,11 +553,13 @@ ProtectedIndex::ProtectedIndex(const Policy& policy, const PublicSuffixList& psl
     label_exact_.add(hash_bytes(e.label), id);
     visual_full_.add(hash_bytes(glyphs.key(e.full)), id);
     visual_label_.add(hash_bytes(glyphs.key(e.label)), id);
-    joined_.add(hash_bytes(without_dots(e.full, 0)), id * 4 + kJoinedAll);
-    joined_.add(hash_bytes(without_dots(e.full, '-')), id * 4 + kHyphenatedAll);
+    joined_.add(hash_bytes(without_dots(e.full, 0)), join_value(id, JoinKind::JoinedAll));
+    joined_.add(hash_bytes(without_dots(e.full, '-')), join_value(id, JoinKind::HyphenatedAll));
     for (const std::string_view prefix : kHostPrefixes) {
-      joined_.add(hash_bytes(std::string(prefix) + e.label), id * 4 + kPrefixJoined);
-      joined_.add(hash_bytes(std::string(prefix) + "-" + e.label), id * 4 + kPrefixHyphen);
+      joined_.add(hash_bytes(std::string(prefix) + e.label),
+                  join_value(id, JoinKind::PrefixJoined));
+      joined_.add(hash_bytes(std::string(prefix) + "-" + e.label),
+                  join_value(id, JoinKind::PrefixHyphen));
     }
     if (std::find(suffixes_.begin(), suffixes_.end(), e.suffix) == suffixes_.end()) {
       const auto sid = static_cast<std::uint32_t>(suffixes_.size());

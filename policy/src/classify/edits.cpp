@@ -45,8 +45,8 @@ struct NeighbourTable {
 };
 
 const NeighbourTable& neighbours() {
-  static const NeighbourTable table;
-  return table;
+  static const NeighbourTable kTable;
+  return kTable;
 }
 
 }  // namespace

@@ -11,8 +11,8 @@ namespace {
 constexpr std::uint64_t kBase = 0x100000001b3ULL;
 
 struct Powers {
-  std::uint64_t p[DeletionHashes::kMax + 1];
-  constexpr Powers() : p() {
+  std::uint64_t p[DeletionHashes::kMax + 1]{};
+  constexpr Powers() {
     p[0] = 1;
     for (std::size_t i = 1; i <= DeletionHashes::kMax; ++i) p[i] = p[i - 1] * kBase;
   }

@@ -77,7 +77,7 @@ void finish(NameInfo& info, const PublicSuffixList& psl, bool private_suffixes) 
 // Maps a Unicode presentation name to A-labels (UTS #46, non-transitional, which also
 // lower-cases and maps full-width dots). Returns the input unchanged when that fails.
 std::string to_ascii(std::string_view text) {
-  const std::string input(text);
+  std::string input(text);
   char* out = nullptr;
   const int rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(input.c_str()),  // NOLINT
                                 reinterpret_cast<std::uint8_t**>(&out),                // NOLINT

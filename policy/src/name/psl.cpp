@@ -99,8 +99,8 @@ void PublicSuffixList::load_rules(const std::string& file) {
 }
 
 const PublicSuffixList& PublicSuffixList::instance() {
-  static const PublicSuffixList list;
-  return list;
+  static const PublicSuffixList kList;
+  return kList;
 }
 
 bool PublicSuffixList::ask_libpsl(std::string_view name, bool include_private,
