@@ -83,3 +83,11 @@ TEST_CASE("false-positive rules", "[false-positive]") {
     CHECK_FALSE(tg::makes_empty_label("army.mil", 2));
   }
 }
+
+TEST_CASE("weak look-alikes are evidence only in moderation", "[false-positive]") {
+  CHECK(tg::weak_glyphs_plausible(0, 3));
+  CHECK(tg::weak_glyphs_plausible(1, 3));        // arny.mil for army.mil
+  CHECK_FALSE(tg::weak_glyphs_plausible(3, 7));  // err.com for cnn.com
+  CHECK(tg::weak_glyphs_plausible(3, 9));
+  CHECK_FALSE(tg::weak_glyphs_plausible(2, 5));
+}

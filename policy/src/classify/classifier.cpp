@@ -332,7 +332,7 @@ class ProtectedIndex::Query {
     for (const std::uint32_t id : index_.visual_full_.find(hash_bytes(key))) {
       const ProtectedEntry& e = index_.entries_[id];
       const auto ev = index_.glyphs_.explain(u, e.full);
-      if (!ev) continue;
+      if (!ev || !weak_glyphs_plausible(ev->weak_substitutions, e.full.size())) continue;
       offer({Technique::Homoglyph, Technique::None, id, j, glyph_evidence(*ev)});
     }
   }
@@ -380,7 +380,8 @@ class ProtectedIndex::Query {
     for (const std::uint32_t id :
          index_.visual_label_.find(hash_bytes(index_.glyphs_.key(ulabel)))) {
       const auto ev = index_.glyphs_.explain(ulabel, index_.entries_[id].label);
-      if (ev) try_entry(id, Technique::Homoglyph, glyph_evidence(*ev));
+      if (ev && weak_glyphs_plausible(ev->weak_substitutions, index_.entries_[id].label.size()))
+        try_entry(id, Technique::Homoglyph, glyph_evidence(*ev));
     }
   }
 

@@ -13,6 +13,10 @@ bool is_sister_domain(std::string_view observed_label, std::string_view observed
   return observed_label == protected_label && observed_suffix != protected_suffix;
 }
 
+bool weak_glyphs_plausible(std::size_t weak_substitutions, std::size_t target_length) noexcept {
+  return weak_substitutions <= 1 || weak_substitutions * 3 <= target_length;
+}
+
 bool makes_empty_label(std::string_view reference, std::size_t insert_pos) noexcept {
   if (insert_pos == 0 || insert_pos >= reference.size()) return true;
   return reference[insert_pos - 1] == '.' || reference[insert_pos] == '.';

@@ -24,6 +24,12 @@ namespace tg {
                                     std::string_view protected_label,
                                     std::string_view protected_suffix) noexcept;
 
+/// Weak look-alikes (letters a hurried reader swaps: m/n, n/r, b/d, c/e, g/q) are evidence
+/// only in moderation: one of them, or at most one for every three characters of the protected
+/// name. Keeps err.com from reading as cnn.com while arny.mil still reads as army.mil.
+[[nodiscard]] bool weak_glyphs_plausible(std::size_t weak_substitutions,
+                                         std::size_t target_length) noexcept;
+
 /// A dot inserted next to another dot or at either end makes an empty label: no such name
 /// exists in the DNS, so it is not reported as a subdomain/suffix typo.
 [[nodiscard]] bool makes_empty_label(std::string_view reference, std::size_t insert_pos) noexcept;

@@ -909,6 +909,7 @@ std::optional<HomoglyphEvidence> HomoglyphTable::explain(std::string_view candid
   // Walk back to the first substituted glyph.
   HomoglyphEvidence evidence;
   evidence.substitutions = total / kSubstitution;
+  evidence.weak_substitutions = total % kSubstitution;
   std::size_t i = n;
   std::size_t j = m;
   while (i > 0) {

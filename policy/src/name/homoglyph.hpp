@@ -18,6 +18,7 @@ struct HomoglyphEvidence {
   std::string stands_for;         ///< ASCII it imitates, e.g. "m" or "a"
   std::size_t position = 0;       ///< 0-based code-point index of `glyph` in the candidate
   std::size_t substitutions = 0;  ///< number of glyphs that differ from the target
+  std::size_t weak_substitutions = 0;  ///< of those, reader's swaps (m/n, n/r, b/d, c/e, g/q)
 };
 
 /// The confusables table. Immutable after construction; safe to share between threads.
