@@ -23,7 +23,9 @@ const fs::path kSource{TG_SOURCE_DIR};
 
 std::string read_bytes(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::ostringstream out;
+  out << in.rdbuf();
+  return std::move(out).str();
 }
 
 std::vector<fs::path> files_in(const fs::path& dir, bool expectations) {

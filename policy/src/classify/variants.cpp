@@ -61,7 +61,8 @@ class Generator {
 
   // Confirms a candidate with the classifier and records it under the reported technique.
   void consider(const std::string& name) {
-    if (name.empty() || name == e_.full) return;
+    // A single label is a TLD look-up, not a domain a sender could type into an address.
+    if (name.empty() || name == e_.full || name.find('.') == std::string::npos) return;
     const Match m = snapshot_.classify(name);
     if (!m.is_lookalike() || m.protected_domain != e_.full) return;
     if (options_.only && *options_.only != m.technique) return;

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "output.hpp"
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace tg::cli {
+
+namespace {
+
+/// Buffer size at which Writer::line() writes the buffer out.
+constexpr std::size_t kWriterBlock = std::size_t{64} * 1024;
+
+/// A decoded UTF-8 sequence: its code point and length in bytes.
+struct CodePoint {
+  std::uint32_t value = 0;
+  std::size_t length = 0;
+};
+
+/// Decodes one well-formed UTF-8 sequence at the start of `text` (no overlong forms, no
+/// surrogates, nothing above U+10FFFF); std::nullopt if the bytes there are not one.
+std::optional<CodePoint> decode_utf8(std::string_view text) {
+  const auto byte = [&text](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
+  const std::uint8_t lead = byte(0);
+  std::size_t length = 0;
+  std::uint32_t value = 0;
+  std::uint32_t minimum = 0;
+  if (lead < 0x80) {
+    return CodePoint{lead, 1};
+  } else if ((lead & 0xE0U) == 0xC0U) {
+    length = 2;
+    value = lead & 0x1FU;
+    minimum = 0x80;
+  } else if ((lead & 0xF0U) == 0xE0U) {
+    length = 3;
+    value = lead & 0x0FU;
+    minimum = 0x800;
+  } else if ((lead & 0xF8U) == 0xF0U) {
+    length = 4;
+    value = lead & 0x07U;
+    minimum = 0x10000;
+  } else {
+    return std::nullopt;
+  }
+  if (text.size() < length) return std::nullopt;
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xC0U) != 0x80U) return std::nullopt;
+    value = (value << 6U) | (byte(i) & 0x3FU);
+  }
+  if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
+    return std::nullopt;
+  }
+  return CodePoint{value, length};
+}
+
+void append_u_escape(std::string& out, std::uint32_t unit) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  out += "\\u";
+  for (unsigned shift = 12;; shift -= 4) {
+    out += kHex[(unit >> shift) & 0xFU];
+    if (shift == 0) break;
+  }
+}
+
+void append_ddd_escape(std::string& out, std::uint8_t byte) {
+  out += '\\';
+  out += static_cast<char>('0' + byte / 100);
+  out += static_cast<char>('0' + byte / 10 % 10);
+  out += static_cast<char>('0' + byte % 10);
+}
+
+void append_json_or_null(std::string& out, std::string_view text) {
+  if (text.empty()) {
+    out += "null";
+  } else {
+    append_json_string(out, text);
+  }
+}
+
+std::string_view technique_or_empty(Technique technique) {
+  return technique == Technique::None ? std::string_view() : technique_name(technique);
+}
+
+}  // namespace
+
+Writer::Writer(std::FILE* stream) : stream_(stream), interactive_(isatty(fileno(stream)) == 1) {
+  buffer_.reserve(kWriterBlock + 4096);
+}
+
+Writer::~Writer() { flush(); }
+
+void Writer::write(std::string_view text) { buffer_ += text; }
+
+void Writer::line(std::string_view text) {
+  buffer_ += text;
+  buffer_ += '\n';
+  if (interactive_ || buffer_.size() >= kWriterBlock) flush();
+}
+
+bool Writer::flush() {
+  if (!buffer_.empty() && !failed_) {
+    failed_ = std::fwrite(buffer_.data(), 1, buffer_.size(), stream_) != buffer_.size();
+  }
+  buffer_.clear();
+  if (!failed_) failed_ = std::fflush(stream_) != 0;
+  return !failed_;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<std::uint8_t>(text[i]);
+    if (byte >= 0x20 && byte < 0x7F) {
+      if (byte == '"' || byte == '\\') out += '\\';
+      out += static_cast<char>(byte);
+      ++i;
+      continue;
+    }
+    switch (byte) {
+      case '\n':
+        out += "\\n";
+        ++i;
+        continue;
+      case '\t':
+        out += "\\t";
+        ++i;
+        continue;
+      case '\r':
+        out += "\\r";
+        ++i;
+        continue;
+      default:
+        break;
+    }
+    const std::optional<CodePoint> code_point = decode_utf8(text.substr(i));
+    if (!code_point) {
+      append_u_escape(out, byte);
+      ++i;
+      continue;
+    }
+    if (code_point->value >= 0x10000) {
+      const std::uint32_t offset = code_point->value - 0x10000;
+      append_u_escape(out, 0xD800 + (offset >> 10U));
+      append_u_escape(out, 0xDC00 + (offset & 0x3FFU));
+    } else {
+      append_u_escape(out, code_point->value);
+    }
+    i += code_point->length;
+  }
+  out += '"';
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<std::uint8_t>(text[i]);
+    if (byte >= 0x20 && byte < 0x7F) {
+      out += static_cast<char>(byte);
+      ++i;
+      continue;
+    }
+    const std::optional<CodePoint> code_point = decode_utf8(text.substr(i));
+    if (!code_point || code_point->value < 0xA0) {
+      append_ddd_escape(out, byte);
+      ++i;
+      continue;
+    }
+    out += text.substr(i, code_point->length);
+    i += code_point->length;
+  }
+  return out;
+}
+
+std::string describe_text(std::string_view name, const NameInfo& info, const Match& match) {
+  std::string out = printable(name);
+  if (!info.ascii_only) {
+    // Show the other spelling: the Unicode a reader sees for punycode input, the A-label for
+    // Unicode input.
+    const std::string ascii = info.ascii();
+    out += " (" + printable(name == ascii ? info.unicode() : ascii) + ")";
+  }
+  const std::string target = printable(match.protected_domain);
+  switch (match.verdict) {
+    case Verdict::Clean:
+      out += " is clean";
+      return out;
+    case Verdict::Protected:
+      out += " is protected (" + target + ")";
+      return out;
+    case Verdict::Allowed:
+      out += " is allowed (allow-list: " + target + ")";
+      return out;
+    case Verdict::LookAlike:
+      break;
+  }
+  if (match.technique == Technique::BlockedSuffix) {
+    out += " is a look-alike: blocked-suffix";
+    if (match.evidence.empty()) out += " ." + target;
+  } else {
+    out += " is a look-alike of " + target;
+    if (!match.matched.empty() && match.matched != info.ascii()) {
+      out += " (as " + printable(match.matched) + ")";
+    }
+    out += ": ";
+    out += technique_name(match.technique);
+    if (match.secondary != Technique::None) {
+      out += " + ";
+      out += technique_name(match.secondary);
+    }
+  }
+  if (!match.evidence.empty()) out += ", " + printable(match.evidence);
+  return out;
+}
+
+std::string describe_json(std::string_view name, const Match& match) {
+  std::string out;
+  out.reserve(160);
+  out += "{\"name\":";
+  append_json_string(out, escape_name(name));
+  out += ",\"verdict\":";
+  append_json_string(out, verdict_name(match.verdict));
+  out += ",\"protected\":";
+  append_json_or_null(out, match.protected_domain);
+  out += ",\"technique\":";
+  append_json_or_null(out, technique_or_empty(match.technique));
+  out += ",\"secondary_technique\":";
+  append_json_or_null(out, technique_or_empty(match.secondary));
+  out += ",\"matched\":";
+  append_json_or_null(out, match.matched);
+  out += ",\"evidence\":";
+  append_json_or_null(out, match.evidence);
+  out += '}';
+  return out;
+}
+
+}  // namespace tg::cli
