@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Google Benchmark programs for the engine: classify() against 10 .. 10,000 protected domains,
+// and policy load + compile. Figures go to docs/performance.md (see tests/bench/run.sh).
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include "classify/variants.hpp"
+#include "config/loader.hpp"
+#include "snapshot.hpp"
+
+namespace {
+
+constexpr const char* kSuffixes[] = {"com",   "net", "org", "mil", "gov",
+                                     "co.uk", "de",  "fr",  "io",  "com.au"};
+
+// Deterministic synthetic protected domains: pronounceable labels of 5..12 letters.
+std::vector<std::string> synthetic_domains(std::size_t n) {
+  std::mt19937 rng(20261123);
+  const std::string consonants = "bcdfghjklmnprstvwz";
+  const std::string vowels = "aeiou";
+  std::vector<std::string> out;
+  out.reserve(n);
+  while (out.size() < n) {
+    const std::size_t len = 5 + rng() % 8;
+    std::string label;
+    for (std::size_t i = 0; i < len; ++i) {
+      const std::string& set = (i % 2 == 0) ? consonants : vowels;
+      label.push_back(set[rng() % set.size()]);
+    }
+    out.push_back(label + "." + kSuffixes[rng() % std::size(kSuffixes)]);
+  }
+  return out;
+}
+
+tg::Policy synthetic_policy(std::size_t n) {
+  tg::Policy p;
+  for (const std::string& name : synthetic_domains(n)) {
+    tg::ProtectedDomain d;
+    d.name = name;
+    d.techniques = tg::TechniqueSet::defaults();
+    p.protected_domains.push_back(d);
+  }
+  p.blocked_suffixes.push_back({"ml", "benchmark", std::nullopt});
+  return p;
+}
+
+// The query mix: 1/3 unrelated names, 1/3 look-alikes of protected domains, 1/3 names under
+// protected domains or with several labels. The same mix for every policy size.
+std::vector<std::string> query_mix(const tg::Snapshot& snapshot) {
+  std::vector<std::string> names;
+  std::mt19937 rng(7);
+  for (const std::string& d : synthetic_domains(200)) names.push_back("www." + d + "x");
+  const auto& domains = snapshot.policy().protected_domains;
+  for (std::size_t i = 0; i < 200; ++i) {
+    tg::VariantOptions o;
+    o.homoglyph_limit = 5;
+    const auto v = tg::variants(snapshot, domains[(i * 7919) % domains.size()].name, o);
+    if (!v.empty()) names.push_back(v[rng() % v.size()].name);
+  }
+  for (std::size_t i = 0; i < 200; ++i) {
+    names.push_back("mail." + domains[(i * 104729) % domains.size()].name);
+  }
+  names.emplace_back("army.ml");
+  names.emplace_back("xn--rmy-5cd.mil");
+  names.emplace_back("_25._tcp.mx1.example.com");
+  return names;
+}
+
+// Per-name cost distribution: every name of the mix timed on its own (best of 5 runs of 200
+// calls), then the median, 90th and 99th percentile across names. The target is on the median.
+void BM_ClassifyPerName(benchmark::State& state) {
+  const auto snapshot =
+      tg::Snapshot::compile(synthetic_policy(static_cast<std::size_t>(state.range(0))));
+  const std::vector<std::string> names = query_mix(*snapshot);
+  std::vector<double> per_name;
+  for (auto _ : state) {
+    per_name.clear();
+    for (const std::string& name : names) {
+      double best = 1e18;
+      for (int run = 0; run < 5; ++run) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < 200; ++i) benchmark::DoNotOptimize(snapshot->classify(name));
+        const auto t1 = std::chrono::steady_clock::now();
+        best = std::min(best, std::chrono::duration<double, std::nano>(t1 - t0).count() / 200.0);
+      }
+      per_name.push_back(best);
+    }
+  }
+  std::sort(per_name.begin(), per_name.end());
+  const auto at = [&](double q) {
+    return per_name[static_cast<std::size_t>(q * static_cast<double>(per_name.size() - 1))];
+  };
+  state.counters["median_ns"] = at(0.5);
+  state.counters["p90_ns"] = at(0.9);
+  state.counters["p99_ns"] = at(0.99);
+  state.counters["names"] = static_cast<double>(names.size());
+}
+BENCHMARK(BM_ClassifyPerName)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+void BM_Classify(benchmark::State& state) {
+  const auto snapshot =
+      tg::Snapshot::compile(synthetic_policy(static_cast<std::size_t>(state.range(0))));
+  const std::vector<std::string> names = query_mix(*snapshot);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(snapshot->classify(names[i]));
+    if (++i == names.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["names"] = static_cast<double>(names.size());
+}
+BENCHMARK(BM_Classify)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kNanosecond);
+
+void BM_Compile(benchmark::State& state) {
+  const tg::Policy policy = synthetic_policy(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(tg::Snapshot::compile(policy));
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  state.counters["max_rss_MB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+BENCHMARK(BM_Compile)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();
