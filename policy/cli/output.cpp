@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "name/utf8.hpp"
+
 namespace tg::cli {
 
 namespace {
@@ -19,40 +21,12 @@ struct CodePoint {
   std::size_t length = 0;
 };
 
-/// Decodes one well-formed UTF-8 sequence at the start of `text` (no overlong forms, no
-/// surrogates, nothing above U+10FFFF); std::nullopt if the bytes there are not one.
+/// Decodes one well-formed UTF-8 sequence at the start of `text`; std::nullopt if the bytes
+/// there are not one (see tg::decode_utf8).
 std::optional<CodePoint> decode_utf8(std::string_view text) {
-  const auto byte = [&text](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
-  const std::uint8_t lead = byte(0);
-  std::size_t length = 0;
-  std::uint32_t value = 0;
-  std::uint32_t minimum = 0;
-  if (lead < 0x80) {
-    return CodePoint{lead, 1};
-  } else if ((lead & 0xE0U) == 0xC0U) {
-    length = 2;
-    value = lead & 0x1FU;
-    minimum = 0x80;
-  } else if ((lead & 0xF0U) == 0xE0U) {
-    length = 3;
-    value = lead & 0x0FU;
-    minimum = 0x800;
-  } else if ((lead & 0xF8U) == 0xF0U) {
-    length = 4;
-    value = lead & 0x07U;
-    minimum = 0x10000;
-  } else {
-    return std::nullopt;
-  }
-  if (text.size() < length) return std::nullopt;
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0U) != 0x80U) return std::nullopt;
-    value = (value << 6U) | (byte(i) & 0x3FU);
-  }
-  if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
-    return std::nullopt;
-  }
-  return CodePoint{value, length};
+  const tg::Utf8Char u = tg::decode_utf8(text, 0);
+  if (!u.valid) return std::nullopt;
+  return CodePoint{static_cast<std::uint32_t>(u.code_point), u.length};
 }
 
 void append_u_escape(std::string& out, std::uint32_t unit) {

@@ -8,6 +8,7 @@
 
 #include "catch_compat.hpp"
 #include "name/psl.hpp"
+#include "name/utf8.hpp"
 #include "vector_policy.hpp"
 
 namespace {
@@ -135,4 +136,18 @@ TEST_CASE("escape_name is pure ASCII and reversible in form", "[name]") {
   CHECK(tg::escape_name(std::string("a\0b", 3)) == "a\\000b");
   CHECK(tg::escape_name("a b\"\\") == "a\\032b\\034\\092");
   CHECK(tg::escape_name("\xd0\xb0") == "\\208\\176");
+}
+
+TEST_CASE("decode_utf8 accepts well-formed sequences only", "[name]") {
+  CHECK(tg::decode_utf8("a", 0).code_point == U'a');
+  const tg::Utf8Char cyr = tg::decode_utf8("\xd0\xb0", 0);
+  CHECK(cyr.valid);
+  CHECK(cyr.code_point == U'\u0430');
+  CHECK(cyr.length == 2);
+  CHECK(tg::decode_utf8("\xf0\x9f\x98\x80", 0).code_point == U'\U0001F600');
+  CHECK_FALSE(tg::decode_utf8("\xc0\xaf", 0).valid);      // overlong '/'
+  CHECK_FALSE(tg::decode_utf8("\xed\xa0\x80", 0).valid);  // surrogate
+  CHECK_FALSE(tg::decode_utf8("\xd0", 0).valid);          // truncated
+  CHECK_FALSE(tg::decode_utf8("\xff", 0).valid);
+  CHECK(tg::decode_utf8("\xff", 0).length == 1);
 }

@@ -18,6 +18,8 @@
 #include <unicode/uspoof.h>
 #include <unicode/utf16.h>
 
+#include "name/utf8.hpp"
+
 namespace tg {
 namespace {
 
@@ -330,35 +332,9 @@ struct Decoded {
   std::size_t length = 1;  // bytes consumed
 };
 
-Decoded decode_utf8(std::string_view s, std::size_t i) noexcept {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) return {b0, 1};
-  std::size_t need = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if ((b0 & 0xE0U) == 0xC0U) {
-    need = 1;
-    cp = b0 & 0x1FU;
-    min = 0x80;
-  } else if ((b0 & 0xF0U) == 0xE0U) {
-    need = 2;
-    cp = b0 & 0x0FU;
-    min = 0x800;
-  } else if ((b0 & 0xF8U) == 0xF0U) {
-    need = 3;
-    cp = b0 & 0x07U;
-    min = 0x10000;
-  } else {
-    return {kInvalidByte + b0, 1};
-  }
-  if (i + need >= s.size()) return {kInvalidByte + b0, 1};
-  for (std::size_t k = 1; k <= need; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0U) != 0x80U) return {kInvalidByte + b0, 1};
-    cp = (cp << 6U) | (b & 0x3FU);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {kInvalidByte + b0, 1};
-  return {cp, need + 1};
+Decoded decode_glyph_char(std::string_view s, std::size_t i) noexcept {
+  const Utf8Char u = tg::decode_utf8(s, i);
+  return {u.valid ? u.code_point : kInvalidByte + u.code_point, u.length};
 }
 
 std::string to_utf8(char32_t cp) {
@@ -786,7 +762,7 @@ std::string HomoglyphTable::key(std::string_view utf8) const {
       ++i;
       continue;
     }
-    const Decoded d = decode_utf8(utf8, i);
+    const Decoded d = decode_glyph_char(utf8, i);
     const std::uint16_t r = d.cp < 0x10000 ? impl_->reading[d.cp] : kNoReading;
     if (r == kInvisible) {
       // nothing: a mark changes the look of its base, not the key
@@ -834,7 +810,7 @@ std::optional<HomoglyphEvidence> HomoglyphTable::explain(std::string_view candid
   glyphs.reserve(candidate.size());
   std::size_t position = 0;
   for (std::size_t i = 0; i < candidate.size();) {
-    const Decoded d = decode_utf8(candidate, i);
+    const Decoded d = decode_glyph_char(candidate, i);
     const std::uint16_t r = d.cp < 0x10000 ? impl_->reading[d.cp] : kNoReading;
     if (r == kInvisible && !glyphs.empty()) {
       glyphs.back().end = i + d.length;
