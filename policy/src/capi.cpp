@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The C interface (typoguard/typoguard.h): every entry point is noexcept and turns exceptions
+// into status codes. The engine keeps the policy in force as an immutable Snapshot behind an
+// atomic shared_ptr: readers take a reference for one call, reload swaps a new one in.
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "config/loader.hpp"
+#include "decide/decide.hpp"
+#include "name/psl.hpp"
+#include "snapshot.hpp"
+#include "typoguard/typoguard.h"
+
+static_assert(TG_ACTION_PASS == static_cast<int>(tg::Action::Pass));
+static_assert(TG_ACTION_LOG_ONLY == static_cast<int>(tg::Action::LogOnly));
+static_assert(TG_ACTION_NXDOMAIN == static_cast<int>(tg::Action::NxDomain));
+static_assert(TG_ACTION_SINKHOLE == static_cast<int>(tg::Action::Sinkhole));
+static_assert(TG_MX_NONE == static_cast<int>(tg::AnswerSettings::MxKind::None));
+static_assert(TG_MX_HOST == static_cast<int>(tg::AnswerSettings::MxKind::Host));
+static_assert(TG_MX_NULL == static_cast<int>(tg::AnswerSettings::MxKind::NullMx));
+
+/// The engine behind the opaque C handle.
+struct tg_engine {
+  std::string policy_path;  // empty: the embedded default
+  std::atomic<std::shared_ptr<const tg::Snapshot>> snapshot;
+};
+
+namespace {
+
+// Copies `text` into a C buffer of `size` bytes, truncating on a UTF-8 boundary and always
+// terminating.
+void copy_text_n(char* out, std::size_t size, std::string_view text) noexcept {
+  if (out == nullptr || size == 0) return;
+  std::size_t n = std::min(text.size(), size - 1);
+  // Do not cut a multi-byte sequence in half.
+  while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0U) == 0x80U) --n;
+  std::memcpy(out, text.data(), n);
+  out[n] = '\0';
+}
+
+// The same for a fixed-size member array.
+template <std::size_t N>
+void copy_text(char (&out)[N], std::string_view text) noexcept {
+  copy_text_n(out, N, text);
+}
+
+tg::LoadResult load(const std::string& path) {
+  return path.empty() ? tg::load_default_policy() : tg::load_policy_file(path);
+}
+
+std::string first_errors(const tg::LoadResult& result) {
+  std::string text;
+  for (const tg::PolicyError& e : result.errors) {
+    if (!text.empty()) text += "; ";
+    text += e.to_string();
+  }
+  return text.empty() ? std::string("the policy could not be loaded") : text;
+}
+
+std::string ede_text(const tg::Match& m) {
+  if (m.technique == tg::Technique::BlockedSuffix) {
+    return fmt::format("typoguard: blocked suffix {}", m.protected_domain);
+  }
+  if (m.secondary != tg::Technique::None) {
+    return fmt::format("typoguard: look-alike of {} ({} + {})", m.protected_domain,
+                       tg::technique_name(m.technique), tg::technique_name(m.secondary));
+  }
+  return fmt::format("typoguard: look-alike of {} ({})", m.protected_domain,
+                     tg::technique_name(m.technique));
+}
+
+void fill_answer(tg_verdict& v, const tg::Policy& policy) {
+  const tg::AnswerSettings& a = policy.answers;
+  v.ttl = a.ttl;
+  v.has_ipv4 = a.sinkhole_ipv4.has_value() ? 1 : 0;
+  if (a.sinkhole_ipv4) std::memcpy(v.sinkhole_ipv4, a.sinkhole_ipv4->data(), 4);
+  v.has_ipv6 = a.sinkhole_ipv6.has_value() ? 1 : 0;
+  if (a.sinkhole_ipv6) std::memcpy(v.sinkhole_ipv6, a.sinkhole_ipv6->data(), 16);
+  v.mx_kind = static_cast<tg_mx_kind>(a.mx);
+  v.mx_preference = a.mx_preference;
+  copy_text(v.mx_host, a.mx_host);
+  copy_text(v.soa_mname, a.soa_mname);
+  copy_text(v.soa_rname, a.soa_rname);
+  v.monitor = policy.mode == tg::Mode::Monitor ? 1 : 0;
+  copy_text(v.policy_revision, policy.revision);
+}
+
+tg_status evaluate(const tg_engine& engine, const std::uint8_t* qname, std::size_t qname_len,
+                   std::uint16_t qtype, const tg_client* clients, std::size_t client_count,
+                   tg_verdict& v) {
+  const std::shared_ptr<const tg::Snapshot> snap = engine.snapshot.load();
+  const tg::Policy& policy = snap->policy();
+  const tg::NameInfo name = tg::analyse_wire_name(
+      qname, qname_len, tg::PublicSuffixList::instance(), policy.private_suffixes);
+  const tg::Match m = snap->classify(name);
+  v = tg_verdict{};
+  v.client_index = -1;
+  v.lookalike = m.is_lookalike() ? 1 : 0;
+  fill_answer(v, policy);
+  if (!m.is_lookalike()) return TG_OK;
+  v.technique = static_cast<std::uint8_t>(m.technique);
+  v.secondary = static_cast<std::uint8_t>(m.secondary);
+  copy_text(v.technique_name, tg::technique_name(m.technique));
+  copy_text(v.protected_domain, m.protected_domain);
+  copy_text(v.matched, m.matched);
+  copy_text(v.evidence, m.evidence);
+  if (policy.extended_dns_error) copy_text(v.ede_text, ede_text(m));
+  // The most restrictive decision over the clients; no client (an internal look-up) passes.
+  tg::Decision best = tg::decide(m, policy, qtype, tg::ClientAddress{});
+  v.watched = best.watched ? 1 : 0;
+  for (std::size_t i = 0; i < client_count; ++i) {
+    tg::ClientAddress addr;
+    addr.present = true;
+    addr.ipv6 = clients[i].ipv6 != 0;
+    std::memcpy(addr.bytes.data(), clients[i].address, addr.bytes.size());
+    const tg::Decision d = tg::decide(m, policy, qtype, addr);
+    if (d.in_scope) v.in_scope = 1;
+    if (static_cast<int>(d.action) > static_cast<int>(best.action)) {
+      best = d;
+      v.client_index = static_cast<int>(i);
+    }
+  }
+  v.action = static_cast<tg_action>(best.action);
+  return TG_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* tg_strerror(tg_status status) noexcept {
+  switch (status) {
+    case TG_OK:
+      return "success";
+    case TG_ERR_ARGUMENT:
+      return "invalid argument";
+    case TG_ERR_POLICY:
+      return "policy error";
+    case TG_ERR_MEMORY:
+      return "out of memory";
+    case TG_ERR_INTERNAL:
+      return "internal error";
+  }
+  return "unknown status";
+}
+
+tg_status tg_engine_open(const char* policy_path, tg_engine** engine, char* error,
+                         std::size_t error_len) noexcept {
+  if (engine == nullptr) return TG_ERR_ARGUMENT;
+  *engine = nullptr;
+  try {
+    auto e = std::make_unique<tg_engine>();
+    e->policy_path = policy_path == nullptr ? "" : policy_path;
+    tg::LoadResult result = load(e->policy_path);
+    if (!result.ok()) {
+      copy_text_n(error, error_len, first_errors(result));
+      return TG_ERR_POLICY;
+    }
+    e->snapshot.store(tg::Snapshot::compile(std::move(*result.policy)));
+    *engine = e.release();
+    return TG_OK;
+  } catch (const std::bad_alloc&) {
+    copy_text_n(error, error_len, "out of memory while loading the policy");
+    return TG_ERR_MEMORY;
+  } catch (const std::exception& ex) {
+    copy_text_n(error, error_len, ex.what());
+    return TG_ERR_INTERNAL;
+  } catch (...) {
+    copy_text_n(error, error_len, "unknown exception while loading the policy");
+    return TG_ERR_INTERNAL;
+  }
+}
+
+void tg_engine_close(tg_engine* engine) noexcept { delete engine; }
+
+tg_status tg_engine_reload(tg_engine* engine, char* error, std::size_t error_len) noexcept {
+  if (engine == nullptr) return TG_ERR_ARGUMENT;
+  try {
+    tg::LoadResult result = load(engine->policy_path);
+    if (!result.ok()) {
+      copy_text_n(error, error_len, first_errors(result));
+      return TG_ERR_POLICY;
+    }
+    engine->snapshot.store(tg::Snapshot::compile(std::move(*result.policy)));
+    return TG_OK;
+  } catch (const std::bad_alloc&) {
+    copy_text_n(error, error_len, "out of memory while reloading; the previous policy stays");
+    return TG_ERR_MEMORY;
+  } catch (const std::exception& ex) {
+    copy_text_n(error, error_len, ex.what());
+    return TG_ERR_INTERNAL;
+  } catch (...) {
+    copy_text_n(error, error_len, "unknown exception while reloading; the previous policy stays");
+    return TG_ERR_INTERNAL;
+  }
+}
+
+tg_status tg_engine_describe(const tg_engine* engine, char* out, std::size_t out_len) noexcept {
+  if (engine == nullptr || out == nullptr || out_len == 0) return TG_ERR_ARGUMENT;
+  try {
+    const auto snap = engine->snapshot.load();
+    const tg::Policy& p = snap->policy();
+    copy_text_n(
+        out, out_len,
+        fmt::format("{} (revision {}, mode {}, {} protected domains, {} blocked suffixes, "
+                    "{} allow-list entries)",
+                    p.source, p.revision, p.mode == tg::Mode::Monitor ? "monitor" : "enforce",
+                    p.protected_domains.size(), p.blocked_suffixes.size(), p.allow.size()));
+    return TG_OK;
+  } catch (const std::bad_alloc&) {
+    return TG_ERR_MEMORY;
+  } catch (...) {
+    return TG_ERR_INTERNAL;
+  }
+}
+
+tg_status tg_evaluate(const tg_engine* engine, const std::uint8_t* qname, std::size_t qname_len,
+                      std::uint16_t qtype, const tg_client* clients, std::size_t client_count,
+                      tg_verdict* verdict) noexcept {
+  if (engine == nullptr || verdict == nullptr || (qname == nullptr && qname_len != 0) ||
+      (clients == nullptr && client_count != 0)) {
+    return TG_ERR_ARGUMENT;
+  }
+  try {
+    return evaluate(*engine, qname, qname_len, qtype, clients, client_count, *verdict);
+  } catch (const std::bad_alloc&) {
+    return TG_ERR_MEMORY;
+  } catch (...) {
+    return TG_ERR_INTERNAL;
+  }
+}
+
+int tg_is_lookalike(const tg_engine* engine, const std::uint8_t* qname,
+                    std::size_t qname_len) noexcept {
+  if (engine == nullptr || qname == nullptr) return 0;
+  try {
+    const auto snap = engine->snapshot.load();
+    const tg::NameInfo name = tg::analyse_wire_name(
+        qname, qname_len, tg::PublicSuffixList::instance(), snap->policy().private_suffixes);
+    return snap->classify(name).is_lookalike() ? 1 : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+}  // extern "C"
