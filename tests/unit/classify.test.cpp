@@ -151,3 +151,14 @@ TEST_CASE("decode_utf8 accepts well-formed sequences only", "[name]") {
   CHECK_FALSE(tg::decode_utf8("\xff", 0).valid);
   CHECK(tg::decode_utf8("\xff", 0).length == 1);
 }
+
+TEST_CASE("a name of empty labels has no registrable label", "[name]") {
+  const std::uint8_t wire[] = {0};
+  const tg::NameInfo root =
+      tg::analyse_wire_name(wire, sizeof wire, tg::PublicSuffixList::instance(), false);
+  CHECK(root.registrable_index() == root.labels.size());
+  const tg::NameInfo empty_label =
+      tg::analyse_name(std::string(1, '\0'), tg::PublicSuffixList::instance(), false);
+  CHECK(empty_label.registrable_index() == empty_label.labels.size());
+  CHECK(tg::test::vector_snapshot()->classify(empty_label).verdict == tg::Verdict::Clean);
+}

@@ -103,7 +103,8 @@ std::string NameInfo::ascii() const { return labels.empty() ? std::string(".") :
 std::string NameInfo::unicode() const { return labels.empty() ? std::string(".") : tail(0, true); }
 
 std::size_t NameInfo::registrable_index() const noexcept {
-  if (labels.size() <= suffix_labels) return labels.size();
+  // No suffix (a name made of one empty label) means no registrable label either.
+  if (suffix_labels == 0 || labels.size() <= suffix_labels) return labels.size();
   return labels.size() - suffix_labels - 1;
 }
 
