@@ -60,6 +60,11 @@ TEST_CASE("the generators cover every technique the contract lists", "[variants]
   CHECK(names_of(army, tg::Technique::SuffixTypo) ==
         std::set<std::string>{"army.il", "army.m.il", "army.mit", "army.ml", "army.ril"});
   CHECK(names_of(army, tg::Technique::DotShift).count("armym.il") == 1);
+  // The same set when only suffix-typos are asked for (no homoglyph cap cuts generation short).
+  tg::VariantOptions only_suffix;
+  only_suffix.only = tg::Technique::SuffixTypo;
+  CHECK(names_of(tg::variants(*s, "army.mil", only_suffix), tg::Technique::SuffixTypo) ==
+        std::set<std::string>{"army.il", "army.m.il", "army.mit", "army.ml", "army.ril"});
   const auto gmail = tg::variants(*s, "gmail.com");
   for (const char* n : {"gmail.om", "gmail.cm", "gmail.co", "gmail.cam"}) {
     CHECK(names_of(gmail, tg::Technique::SuffixTypo).count(n) == 1);

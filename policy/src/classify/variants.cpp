@@ -65,6 +65,11 @@ class Generator {
     if (name.empty() || name == e_.full || name.find('.') == std::string::npos) return;
     const Match m = snapshot_.classify(name);
     if (!m.is_lookalike() || m.protected_domain != e_.full) return;
+    // Whichever generator produced it, a name that changes the suffix must land in a real one.
+    if ((m.technique == Technique::SuffixTypo || m.technique == Technique::DotShift) &&
+        !lands_in_real_suffix(name)) {
+      return;
+    }
     if (options_.only && *options_.only != m.technique) return;
     if (m.technique == Technique::Homoglyph && options_.homoglyph_limit != 0 &&
         homoglyph_count_ >= options_.homoglyph_limit) {
@@ -73,6 +78,21 @@ class Generator {
     const auto [it, inserted] = found_.insert(Variant{name, m.technique});
     (void)it;
     if (inserted && m.technique == Technique::Homoglyph) ++homoglyph_count_;
+  }
+
+  // The name's public suffix is one the PSL lists (not merely the "*" rule).
+  [[nodiscard]] bool lands_in_real_suffix(const std::string& name) const {
+    if (options_.unreal_suffixes) return true;
+    const bool priv = snapshot_.policy().private_suffixes;
+    const std::size_t labels = psl_.suffix_labels(name, priv);
+    std::size_t start = name.size();
+    for (std::size_t i = 0; i < labels && start != std::string::npos; ++i) {
+      start = start == 0 ? std::string::npos : name.rfind('.', start - 1);
+    }
+    const std::string_view suffix = start == std::string::npos
+                                        ? std::string_view(name)
+                                        : std::string_view(name).substr(start + 1);
+    return psl_.is_public_suffix(suffix, priv, true);
   }
 
   // A suffix counts as real when the PSL lists it or its last labels (m.il -> il).
