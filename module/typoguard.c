@@ -133,7 +133,8 @@ static void log_block(struct module_qstate* qstate, const tg_verdict* v, const c
 
 /**
  * Handles module_event_new/pass: classifies the question for its clients and either answers
- * it (NXDOMAIN + SOA, module_finished) or hands it on (module_wait_module). When the engine
+ * it (NXDOMAIN + SOA or the sinkhole answer, plus the EDE; module_finished) or hands it on
+ * (module_wait_module). When the engine
  * or the client list is unavailable the query is handed on and the failure logged; when the
  * synthesised answer cannot be built a bare NXDOMAIN rcode is sent instead (no allocation).
  */
@@ -164,14 +165,16 @@ static void handle_query(struct module_qstate* qstate, int id) {
     qstate->no_cache_lookup = 1;
   }
   if (v.watched && (v.action == TG_ACTION_NXDOMAIN || v.action == TG_ACTION_SINKHOLE)) {
-    /* This slice answers SINKHOLE with NXDOMAIN too (module/README.md). */
-    if (tg_reply_nxdomain_soa(qstate, &v)) {
-      log_block(qstate, &v, "NXDOMAIN+SOA");
+    int sinkhole = v.action == TG_ACTION_SINKHOLE;
+    if (sinkhole ? tg_reply_sinkhole(qstate, &v) : tg_reply_nxdomain_soa(qstate, &v)) {
+      log_block(qstate, &v, sinkhole ? "sinkhole" : "NXDOMAIN+SOA");
     } else {
       qstate->return_msg = NULL;
       qstate->return_rcode = LDNS_RCODE_NXDOMAIN;
-      log_block(qstate, &v, "NXDOMAIN (no SOA: synthesis failed)");
+      log_block(qstate, &v, "NXDOMAIN (synthesis failed)");
     }
+    if (!tg_reply_ede(qstate, &v))
+      log_err("typoguard: out of memory attaching the Extended DNS Error; sent without it");
     qstate->ext_state[id] = module_finished;
     return;
   }

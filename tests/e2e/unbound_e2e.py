@@ -4,9 +4,11 @@
 through dynlib, answering from its own auth-zones (for-upstream) on loopback only.
 
 Usage: unbound_e2e.py --unbound PREFIX/sbin/unbound --module typoguard.so --zones DIR
+       --typoguard build/policy/typoguard
 Exit 0 when every check passes, 1 otherwise. Each daemon is started with -d, waited for with a
 bounded timeout and stopped by its own PID in a finally block."""
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -16,6 +18,7 @@ import sys
 import tempfile
 import time
 
+import dns.edns
 import dns.flags
 import dns.message
 import dns.query
@@ -132,8 +135,11 @@ class Unbound:
             self.proc.stdout.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def query(self, name, rdtype, source):
-        q = dns.message.make_query(name, rdtype, want_dnssec=True)
+    def query(self, name, rdtype, source, use_edns=True):
+        if use_edns:
+            q = dns.message.make_query(name, rdtype, want_dnssec=True)
+        else:
+            q = dns.message.make_query(name, rdtype, use_edns=False)
         return dns.query.udp(q, "127.0.0.1", port=self.port, source=source, timeout=QUERY_TIMEOUT)
 
 
@@ -143,6 +149,11 @@ def check(cond, what, detail=""):
         FAILURES.append(what)
         if detail:
             print("    " + detail.replace("\n", "\n    "))
+
+
+def ede_options(r):
+    """The Extended DNS Error options (RFC 8914) of a response."""
+    return [o for o in r.options if o.otype == dns.edns.OptionType.EDE]
 
 
 def describe(r):
@@ -179,6 +190,19 @@ def test_answers(args):
         check(r.rcode() == dns.rcode.NXDOMAIN and not r.answer,
               "army.ml A from mail server 127.0.0.3 -> NXDOMAIN", describe(r))
 
+        r = ub.query("army.ml.", "MX", "127.0.0.2")
+        ede = ede_options(r)
+        print("    EDE: " + repr([(o.code, o.text) for o in ede]))
+        check(r.rcode() == dns.rcode.NXDOMAIN and len(ede) == 1 and ede[0].code == 15
+              and "army.mil" in (ede[0].text or "") and "suffix-typo" in (ede[0].text or ""),
+              "army.ml MX with EDNS -> EDE 15 (Blocked) naming army.mil and suffix-typo",
+              describe(r))
+
+        r = ub.query("army.ml.", "MX", "127.0.0.2", use_edns=False)
+        check(r.rcode() == dns.rcode.NXDOMAIN and r.edns < 0 and not r.options
+              and any(rr.rdtype == dns.rdatatype.SOA for rr in r.authority),
+              "army.ml MX without EDNS -> NXDOMAIN + SOA, no OPT record (so no EDE)", describe(r))
+
         r = ub.query("army.mil.", "A", "127.0.0.2")
         check(r.rcode() == dns.rcode.NOERROR and any(rr.rdtype == dns.rdatatype.A for rr in r.answer),
               "army.mil A (legitimate) from 127.0.0.2 -> NOERROR with the A", describe(r))
@@ -192,6 +216,126 @@ def test_answers(args):
                 print("    log: " + line)
     finally:
         ub.stop()
+
+
+def sinkhole_policy(path, mx, ipv6=True, ede=True):
+    """Writes a sinkhole policy (army.mil protected, 127.0.0.2/32 in scope, TTL 123) to path."""
+    answer = {"ttl": 123, "sinkhole-ipv4": "192.0.2.99", "mx": mx}
+    if ipv6:
+        answer["sinkhole-ipv6"] = "2001:db8::99"
+    policy = {"typoguard:policy": {
+        "revision": "e2e-sinkhole",
+        "mode": "enforce",
+        "action": "sinkhole",
+        "protected-domain": [{"name": "army.mil"}],
+        "client-group": [{"name": "mail-servers", "prefix": ["127.0.0.2/32"]}],
+        "scope": {"client-group": ["mail-servers"]},
+        "answer": answer,
+        "extended-dns-error": ede,
+    }}
+    with open(path, "w") as f:
+        json.dump(policy, f, indent=2)
+
+
+def answer_of(r, rdtype):
+    return [rr for rrset in r.answer if rrset.rdtype == rdtype for rr in rrset]
+
+
+def run_with_policy(args, policy, what, body):
+    """Starts unbound with TYPOGUARD_POLICY=policy and runs body(ub); stops it by PID."""
+    ub = Unbound(args.unbound, args.module, args.zones, env_extra={"TYPOGUARD_POLICY": policy})
+    try:
+        ready = ub.wait_ready()
+        check(ready and "typoguard: module loaded" in ub.log(), f"unbound starts with the {what} policy",
+              ub.log())
+        if ready:
+            body(ub)
+            check(ub.proc.poll() is None, f"unbound still running after the {what} queries", ub.log())
+        for line in ub.log().splitlines():
+            if "typoguard" in line:
+                print("    log: " + line)
+    finally:
+        ub.stop()
+
+
+def test_sinkhole(args):
+    here = tempfile.mkdtemp(prefix="tg-e2e-policy-")
+    try:
+        host = os.path.join(here, "sinkhole-host.json")
+        sinkhole_policy(host, {"answer": "host", "host": "quarantine.example.test", "preference": 10})
+        null = os.path.join(here, "sinkhole-null.json")
+        sinkhole_policy(null, {"answer": "null-mx"}, ipv6=False, ede=False)
+        none = os.path.join(here, "sinkhole-none.json")
+        sinkhole_policy(none, {"answer": "none"})
+
+        def host_checks(ub):
+            r = ub.query("ArMy.Ml.", "A", "127.0.0.2")
+            print("    " + describe(r).replace("\n", "\n    "))
+            a = answer_of(r, dns.rdatatype.A)
+            check(r.rcode() == dns.rcode.NOERROR and [rr.address for rr in a] == ["192.0.2.99"]
+                  and r.answer[0].ttl == 123 and not (r.flags & dns.flags.AD)
+                  and not (r.flags & dns.flags.AA),
+                  "sinkhole: army.ml A from 127.0.0.2 -> A 192.0.2.99, TTL 123, no AD/AA", describe(r))
+            check(r.answer and r.answer[0].name.to_text() == "ArMy.Ml.",
+                  "sinkhole: the owner is the name as asked (case preserved)", describe(r))
+            ede = ede_options(r)
+            check(len(ede) == 1 and ede[0].code == 15 and "army.mil" in (ede[0].text or ""),
+                  "sinkhole: EDE 15 attached to the sinkhole answer too", describe(r))
+
+            r = ub.query("army.ml.", "AAAA", "127.0.0.2")
+            a = answer_of(r, dns.rdatatype.AAAA)
+            check(r.rcode() == dns.rcode.NOERROR and [rr.address for rr in a] == ["2001:db8::99"]
+                  and r.answer[0].ttl == 123 and not (r.flags & dns.flags.AD),
+                  "sinkhole: army.ml AAAA -> AAAA 2001:db8::99, TTL 123, no AD", describe(r))
+
+            r = ub.query("army.ml.", "MX", "127.0.0.2")
+            mx = answer_of(r, dns.rdatatype.MX)
+            check(r.rcode() == dns.rcode.NOERROR and [rr.to_text() for rr in mx] == ["10 quarantine.example.test."]
+                  and r.answer[0].ttl == 123 and not (r.flags & dns.flags.AD),
+                  "sinkhole: army.ml MX -> MX 10 quarantine.example.test., TTL 123, no AD", describe(r))
+
+            r = ub.query("army.ml.", "MX", "127.0.0.1")
+            mx = answer_of(r, dns.rdatatype.MX)
+            check(r.rcode() == dns.rcode.NOERROR and [rr.to_text() for rr in mx] == ["10 mail.army.ml."],
+                  "sinkhole: army.ml MX from 127.0.0.1 (out of scope) -> the real MX", describe(r))
+
+            r = ub.query("army.ml.", "A", "127.0.0.2", use_edns=False)
+            check(r.rcode() == dns.rcode.NOERROR and r.edns < 0
+                  and [rr.address for rr in answer_of(r, dns.rdatatype.A)] == ["192.0.2.99"],
+                  "sinkhole: without EDNS -> the same A, no OPT record", describe(r))
+
+        def null_checks(ub):
+            r = ub.query("army.ml.", "MX", "127.0.0.2")
+            print("    " + describe(r).replace("\n", "\n    "))
+            mx = answer_of(r, dns.rdatatype.MX)
+            check(r.rcode() == dns.rcode.NOERROR and [rr.to_text() for rr in mx] == ["0 ."]
+                  and r.answer[0].ttl == 123 and not (r.flags & dns.flags.AD),
+                  "null MX: army.ml MX -> MX 0 . (RFC 7505), TTL 123, no AD", describe(r))
+            check(not ede_options(r), "null MX: extended-dns-error false -> no EDE", describe(r))
+            r = ub.query("army.ml.", "AAAA", "127.0.0.2")
+            soa = [rr for rr in r.authority if rr.rdtype == dns.rdatatype.SOA]
+            check(r.rcode() == dns.rcode.NOERROR and not r.answer and soa and soa[0].ttl == 123,
+                  "null MX: army.ml AAAA with no sinkhole-ipv6 -> NODATA with SOA", describe(r))
+            r = ub.query("army.ml.", "A", "127.0.0.2")
+            check([rr.address for rr in answer_of(r, dns.rdatatype.A)] == ["192.0.2.99"],
+                  "null MX: army.ml A -> A 192.0.2.99", describe(r))
+
+        def none_checks(ub):
+            r = ub.query("army.ml.", "MX", "127.0.0.2")
+            soa = [rr for rr in r.authority if rr.rdtype == dns.rdatatype.SOA]
+            check(r.rcode() == dns.rcode.NOERROR and not r.answer and soa
+                  and not (r.flags & dns.flags.AD),
+                  "mx none: army.ml MX -> NODATA with SOA, no AD", describe(r))
+
+        for path in (host, null, none):
+            out = subprocess.run([args.typoguard, "validate", path], capture_output=True, text=True)
+            check(out.returncode == 0, f"typoguard validate {os.path.basename(path)}",
+                  out.stdout + out.stderr)
+        run_with_policy(args, host, "sinkhole (quarantine MX)", host_checks)
+        run_with_policy(args, null, "sinkhole (Null MX)", null_checks)
+        run_with_policy(args, none, "sinkhole (MX none)", none_checks)
+    finally:
+        shutil.rmtree(here, ignore_errors=True)
 
 
 def test_bad_policy(args):
@@ -259,10 +403,12 @@ def main():
     ap.add_argument("--unbound", required=True)
     ap.add_argument("--module", required=True)
     ap.add_argument("--zones", required=True)
+    ap.add_argument("--typoguard", required=True, help="the typoguard CLI (validate)")
     args = ap.parse_args()
     args.module = os.path.abspath(args.module)
     args.zones = os.path.abspath(args.zones)
     test_answers(args)
+    test_sinkhole(args)
     test_policy_next_to_module(args)
     test_bad_policy(args)
     test_not_first(args)
