@@ -14,13 +14,14 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+from unbound_process import free_port, read_tail, start_unbound, stop  # noqa: E402
 
 SKIP = 77
 TIMEOUT = 120  # seconds for any one command
@@ -463,21 +464,6 @@ def test_rpz_zone(ctx):
     expect(rpz_records(result.out)[0][2].split()[2] == "42", "--serial sets the serial", result)
 
 
-def free_port():
-    """A port free for both UDP and TCP on 127.0.0.1 (checked, then released)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            udp.bind(("127.0.0.1", 0))
-            port = udp.getsockname()[1]
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-                try:
-                    tcp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-                return port
-    raise Failure("no free port on 127.0.0.1")
-
-
 class Dig:
     def __init__(self, port):
         self.port = port
@@ -556,25 +542,17 @@ def test_rpz_unbound(ctx):
                                        timeout=30)
                 expect(check.returncode == 0, f"unbound-checkconf rejects the config:\n"
                                               f"{check.stdout}{check.stderr}")
-            server = subprocess.Popen([unbound, "-d", "-c", str(conf)], stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, text=True)
+            server = start_unbound(unbound, conf)
             try:
                 ready = wait_ready(server, Dig(port))
                 if ready is None and attempt < 2:
                     continue  # the port was taken meanwhile: try another one
-                expect(ready, "unbound did not answer within 30 s:\n" + read(log))
+                expect(ready, "unbound did not answer within 30 s:\n" + read_tail(log))
                 check_answers(Dig(port), log, blocked, passthru)
                 return
             finally:
                 stop(server)
-        raise Failure("unbound did not start:\n" + read(log))
-
-
-def read(path):
-    try:
-        return Path(path).read_text(errors="replace")[-6000:]
-    except OSError:
-        return "(no log)"
+        raise Failure("unbound did not start:\n" + read_tail(log))
 
 
 def wait_ready(server, dig):
@@ -590,19 +568,6 @@ def wait_ready(server, dig):
     return False
 
 
-def stop(server):
-    """Stops the Unbound this test started (by its PID only) and waits for it."""
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-    if server.stdout:
-        server.stdout.close()
-
-
 def check_answers(dig, log, blocked, passthru):
     status, answers, text = dig.query("ok.example.test")
     expect(status == "NOERROR" and answers == ["192.0.2.1"],
@@ -610,7 +575,7 @@ def check_answers(dig, log, blocked, passthru):
 
     for name in ["army.ml", "mail.army.ml"]:
         status, _, text = dig.query(name)
-        expect(status == "NXDOMAIN", f"{name} must be NXDOMAIN by the RPZ:\n{text}\n{read(log)}")
+        expect(status == "NXDOMAIN", f"{name} must be NXDOMAIN by the RPZ:\n{text}\n{read_tail(log)}")
     # A homoglyph and a label typo, when the zone has them.
     for name in ["xn--rmy-5cd.mil", "amry.mil", "arrny.mil"]:
         if name in blocked:
@@ -622,16 +587,16 @@ def check_answers(dig, log, blocked, passthru):
     if passthru:
         status, answers, text = dig.query(passthru[0])
         expect(status == "NOERROR" and answers == ["192.0.2.2"],
-               f"allow-listed {passthru[0]} must pass:\n{text}\n{read(log)}")
+               f"allow-listed {passthru[0]} must pass:\n{text}\n{read_tail(log)}")
 
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if re.search(r"rpz: applied \[typoguard\] army\.ml\. rpz-nxdomain", read(log)):
+        if re.search(r"rpz: applied \[typoguard\] army\.ml\. rpz-nxdomain", read_tail(log)):
             break
         time.sleep(0.2)
-    expect(re.search(r"rpz: applied \[typoguard\] army\.ml\. rpz-nxdomain", read(log)),
+    expect(re.search(r"rpz: applied \[typoguard\] army\.ml\. rpz-nxdomain", read_tail(log)),
            "the Unbound log must show 'rpz: applied [typoguard] army.ml. rpz-nxdomain':\n"
-           + read(log))
+           + read_tail(log))
     print("rpz-unbound: army.ml and mail.army.ml NXDOMAIN by RPZ, ok.example.test 192.0.2.1"
           + (f", {passthru[0]} passed" if passthru else ""))
 

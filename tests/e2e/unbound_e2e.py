@@ -11,8 +11,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,24 +23,12 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+from unbound_process import free_port, start_unbound, stop  # noqa: E402
+
 STARTUP_TIMEOUT = 20.0
 QUERY_TIMEOUT = 3.0
 FAILURES = []
-
-
-def free_port():
-    """A currently free UDP+TCP port on 127.0.0.1."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
-            u.bind(("127.0.0.1", 0))
-            port = u.getsockname()[1]
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:
-                try:
-                    t.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port")
 
 
 def write_config(tmp, port, module, zones, module_config):
@@ -92,8 +78,7 @@ class Unbound:
         env.pop("TYPOGUARD_POLICY", None)
         env.update(env_extra or {})
         self.log_path = os.path.join(self.tmp, "log")
-        self.proc = subprocess.Popen([binary, "-d", "-c", self.conf], env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.proc = start_unbound(binary, self.conf, env)
 
     def log(self):
         try:
@@ -124,15 +109,7 @@ class Unbound:
             return None
 
     def stop(self):
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        if self.proc.stdout:
-            self.proc.stdout.close()
+        stop(self.proc)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def query(self, name, rdtype, source, use_edns=True):
