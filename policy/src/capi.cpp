@@ -130,6 +130,31 @@ tg_status evaluate(const tg_engine& engine, const std::uint8_t* qname, std::size
   return TG_OK;
 }
 
+// Loads the engine's policy file, compiles it and swaps the new snapshot in; on any failure
+// the snapshot in force (if any) stays and `error` says why. `context` ends the messages of
+// unexpected failures ("while reloading; the previous policy stays").
+tg_status load_into(tg_engine& engine, char* error, std::size_t error_len,
+                    std::string_view context) noexcept {
+  try {
+    tg::LoadResult result = load(engine.policy_path);
+    if (!result.ok()) {
+      copy_text_n(error, error_len, first_errors(result));
+      return TG_ERR_POLICY;
+    }
+    engine.snapshot.store(tg::Snapshot::compile(std::move(*result.policy)));
+    return TG_OK;
+  } catch (const std::bad_alloc&) {
+    copy_text_n(error, error_len, fmt::format("out of memory {}", context));
+    return TG_ERR_MEMORY;
+  } catch (const std::exception& ex) {
+    copy_text_n(error, error_len, fmt::format("{} {}", ex.what(), context));
+    return TG_ERR_INTERNAL;
+  } catch (...) {
+    copy_text_n(error, error_len, fmt::format("unknown exception {}", context));
+    return TG_ERR_INTERNAL;
+  }
+}
+
 }  // namespace
 
 extern "C" {
@@ -154,51 +179,24 @@ tg_status tg_engine_open(const char* policy_path, tg_engine** engine, char* erro
                          std::size_t error_len) noexcept {
   if (engine == nullptr) return TG_ERR_ARGUMENT;
   *engine = nullptr;
+  std::unique_ptr<tg_engine> e;
   try {
-    auto e = std::make_unique<tg_engine>();
+    e = std::make_unique<tg_engine>();
     e->policy_path = policy_path == nullptr ? "" : policy_path;
-    tg::LoadResult result = load(e->policy_path);
-    if (!result.ok()) {
-      copy_text_n(error, error_len, first_errors(result));
-      return TG_ERR_POLICY;
-    }
-    e->snapshot.store(tg::Snapshot::compile(std::move(*result.policy)));
-    *engine = e.release();
-    return TG_OK;
-  } catch (const std::bad_alloc&) {
+  } catch (...) {
     copy_text_n(error, error_len, "out of memory while loading the policy");
     return TG_ERR_MEMORY;
-  } catch (const std::exception& ex) {
-    copy_text_n(error, error_len, ex.what());
-    return TG_ERR_INTERNAL;
-  } catch (...) {
-    copy_text_n(error, error_len, "unknown exception while loading the policy");
-    return TG_ERR_INTERNAL;
   }
+  const tg_status status = load_into(*e, error, error_len, "while loading the policy");
+  if (status == TG_OK) *engine = e.release();
+  return status;
 }
 
 void tg_engine_close(tg_engine* engine) noexcept { delete engine; }
 
 tg_status tg_engine_reload(tg_engine* engine, char* error, std::size_t error_len) noexcept {
   if (engine == nullptr) return TG_ERR_ARGUMENT;
-  try {
-    tg::LoadResult result = load(engine->policy_path);
-    if (!result.ok()) {
-      copy_text_n(error, error_len, first_errors(result));
-      return TG_ERR_POLICY;
-    }
-    engine->snapshot.store(tg::Snapshot::compile(std::move(*result.policy)));
-    return TG_OK;
-  } catch (const std::bad_alloc&) {
-    copy_text_n(error, error_len, "out of memory while reloading; the previous policy stays");
-    return TG_ERR_MEMORY;
-  } catch (const std::exception& ex) {
-    copy_text_n(error, error_len, ex.what());
-    return TG_ERR_INTERNAL;
-  } catch (...) {
-    copy_text_n(error, error_len, "unknown exception while reloading; the previous policy stays");
-    return TG_ERR_INTERNAL;
-  }
+  return load_into(*engine, error, error_len, "while reloading; the previous policy stays");
 }
 
 tg_status tg_engine_describe(const tg_engine* engine, char* out, std::size_t out_len) noexcept {

@@ -120,6 +120,13 @@ class Unbound:
         return dns.query.udp(q, "127.0.0.1", port=self.port, source=source, timeout=QUERY_TIMEOUT)
 
 
+def print_module_log(log):
+    """Shows typoguard's own lines of an Unbound log under the test output."""
+    for line in log.splitlines():
+        if "typoguard" in line:
+            print("    log: " + line)
+
+
 def check(cond, what, detail=""):
     print(("PASS " if cond else "FAIL ") + what)
     if not cond:
@@ -188,9 +195,7 @@ def test_answers(args):
         check(r.rcode() == dns.rcode.NOERROR and any(rr.rdtype == dns.rdatatype.MX for rr in r.answer),
               "army.mil MX (legitimate) from 127.0.0.2 -> NOERROR with the MX", describe(r))
         check(ub.proc.poll() is None, "unbound still running after the queries", ub.log())
-        for line in ub.log().splitlines():
-            if "typoguard" in line:
-                print("    log: " + line)
+        print_module_log(ub.log())
     finally:
         ub.stop()
 
@@ -228,9 +233,7 @@ def run_with_policy(args, policy, what, body):
         if ready:
             body(ub)
             check(ub.proc.poll() is None, f"unbound still running after the {what} queries", ub.log())
-        for line in ub.log().splitlines():
-            if "typoguard" in line:
-                print("    log: " + line)
+        print_module_log(ub.log())
     finally:
         ub.stop()
 
@@ -327,9 +330,7 @@ def test_bad_policy(args):
               f"exit={rc}\n{log}")
         check(bad in log and "cannot load policy" in log,
               "bad policy: the log names the file and the error", log)
-        for line in log.splitlines():
-            if "typoguard" in line:
-                print("    log: " + line)
+        print_module_log(log)
     finally:
         ub.stop()
         os.unlink(bad)
@@ -343,9 +344,7 @@ def test_not_first(args):
         check(rc is not None and rc != 0, "module not first -> unbound refuses to start",
               f"exit={rc}\n{log}")
         check("must be the first module" in log, "not first: the log says so", log)
-        for line in log.splitlines():
-            if "typoguard" in line:
-                print("    log: " + line)
+        print_module_log(log)
     finally:
         ub.stop()
 
