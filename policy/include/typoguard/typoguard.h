@@ -92,7 +92,8 @@ typedef struct tg_verdict {
 tg_status tg_engine_open(const char* policy_path, tg_engine** engine, char* error,
                          size_t error_len) TG_NOEXCEPT;
 
-/** Frees an engine (NULL is fine). No call on it may be running or follow. */
+/** Stops the engine's background threads (flushing queued events, joining every thread) and
+ *  frees it (NULL is fine). No call on it may be running or follow. */
 void tg_engine_close(tg_engine* engine) TG_NOEXCEPT;
 
 /**
@@ -116,6 +117,107 @@ tg_status tg_evaluate(const tg_engine* engine, const uint8_t* qname, size_t qnam
 
 /** 1 when `qname` (wire format) is a look-alike for any client, else 0 (also on any error). */
 int tg_is_lookalike(const tg_engine* engine, const uint8_t* qname, size_t qname_len) TG_NOEXCEPT;
+
+/* ---- Running inside a resolver: background threads, events, statistics ---------------- */
+
+/** Severity of an operational message from the engine's background threads. */
+typedef enum tg_log_level { TG_LOG_ERROR = 0, TG_LOG_WARNING = 1, TG_LOG_INFO = 2 } tg_log_level;
+
+/** Receives operational messages (policy reloads, event-log trouble, drops). Called from the
+ *  engine's own threads, never while an engine lock is held; must be thread-safe. */
+typedef void (*tg_log_fn)(void* arg, tg_log_level level, const char* message);
+
+/** Called on the policy watcher's thread after a changed policy file was loaded and swapped
+ *  in (the new snapshot is already in force). The module purges the resolver's cache there. */
+typedef void (*tg_swap_fn)(void* arg, tg_engine* engine);
+
+/** What tg_engine_start() runs. Zero-initialise, then set what you need. */
+typedef struct tg_runtime {
+  tg_log_fn log; /**< operational messages; NULL: none are reported */
+  void* log_arg;
+  tg_swap_fn on_swap; /**< after a watched reload; NULL: nothing is called */
+  void* swap_arg;
+  unsigned watch_interval_ms; /**< poll the policy file this often; 0: do not watch */
+  const char* event_log_path; /**< overrides the policy's event-log path when not NULL/"" */
+  size_t event_queue_size;    /**< events waiting to be written; 0: 8192 */
+} tg_runtime;
+
+/**
+ * Starts the engine's background work: the event-log writer (for the policy's event-log path
+ * or runtime->event_log_path) and, when watch_interval_ms > 0 and the engine has a policy
+ * file, the policy watcher, which reloads the file when it changes (last good policy kept on
+ * failure, reported through runtime->log). An event log that cannot be opened is not fatal: it
+ * is reported and retried, events meanwhile count as dropped. Call once, before any
+ * tg_engine_record(); tg_engine_close() stops and joins everything.
+ * Fails with TG_ERR_ARGUMENT (NULL, or already started), TG_ERR_MEMORY or TG_ERR_INTERNAL
+ * (a thread could not be started); the engine then still evaluates, without events.
+ */
+tg_status tg_engine_start(tg_engine* engine, const tg_runtime* runtime, char* error,
+                          size_t error_len) TG_NOEXCEPT;
+
+/**
+ * Opens an engine on the last policy that loaded successfully in this process from
+ * `policy_path` (NULL or "" = the embedded default), for a resolver whose policy file turned
+ * bad between two reloads. The engine keeps `policy_path` as its file (the watcher picks up
+ * a repaired file). Fails with TG_ERR_POLICY when no policy from that path ever loaded here.
+ */
+tg_status tg_engine_open_last_good(const char* policy_path, tg_engine** engine) TG_NOEXCEPT;
+
+/** The answer the resolver gave to a recorded query. Values appear in events: append-only. */
+typedef enum tg_answer {
+  TG_ANSWER_RESOLVED = 0, /**< resolved normally (monitor mode) */
+  TG_ANSWER_NXDOMAIN = 1, /**< NXDOMAIN (with the SOA, or bare when synthesis failed) */
+  TG_ANSWER_SINKHOLE = 2, /**< sinkhole A/AAAA, quarantine MX or Null MX */
+  TG_ANSWER_NODATA = 3    /**< NOERROR without records (sinkhole action, nothing to give) */
+} tg_answer;
+
+/** Where in the query's life the decision fell. Values appear in events: append-only. */
+typedef enum tg_stage {
+  TG_STAGE_QUERY = 0,  /**< when the query arrived (the normal case) */
+  TG_STAGE_ANSWER = 1, /**< when the answer came back: a CNAME led into a look-alike, or a
+                            client joined the query (fail-closed re-check) */
+  TG_STAGE_ERROR = 2   /**< resolution failed; blocked instead of SERVFAIL */
+} tg_stage;
+
+/** One event: a query whose name matched, what was decided and answered. */
+typedef struct tg_event {
+  const uint8_t* qname; /**< wire format, the client's spelling */
+  size_t qname_len;
+  uint16_t qtype;
+  uint16_t qclass;
+  uint16_t query_id;       /**< DNS message ID of the client's query; 0 if unknown */
+  const tg_client* client; /**< the client the event is about; NULL: none known */
+  uint8_t rcode;           /**< DNS RCODE of the answer sent (0 NOERROR, 3 NXDOMAIN) */
+  tg_answer answer;
+  tg_stage stage;
+  const uint8_t* target; /**< the look-alike the answer's CNAME chain led to (wire format), or
+                              NULL when the question's own name matched */
+  size_t target_len;
+  const tg_verdict* verdict; /**< the match and decision; required */
+} tg_event;
+
+/**
+ * Formats one JSON line for `event` (docs/event-log.md) and queues it for the writer thread;
+ * never blocks and never does I/O on the calling thread. A full queue drops the oldest
+ * waiting line (counted). Does nothing (TG_OK) when no event log is configured or the engine
+ * was not started. Fails with TG_ERR_ARGUMENT for NULL pointers, TG_ERR_MEMORY/INTERNAL when
+ * the line cannot be built (the event is then counted as dropped).
+ */
+tg_status tg_engine_record(tg_engine* engine, const tg_event* event) TG_NOEXCEPT;
+
+/** Counters since the engine was opened. */
+typedef struct tg_stats {
+  uint64_t events_queued;  /**< lines handed to the writer */
+  uint64_t events_written; /**< lines written to the file */
+  uint64_t events_dropped; /**< lost: queue overrun, formatting failure, or no file open */
+  uint64_t event_log_reopens; /**< the file was reopened (rotation, or after an error) */
+  uint64_t reloads;        /**< policy swaps by the watcher */
+  uint64_t reload_failures; /**< changed policy files that did not load */
+  uint64_t policy_generation; /**< 1 for the policy opened, +1 per swap */
+} tg_stats;
+
+/** Fills `stats`; safe from any thread. Fails only with TG_ERR_ARGUMENT. */
+tg_status tg_engine_stats(const tg_engine* engine, tg_stats* stats) TG_NOEXCEPT;
 
 #ifdef __cplusplus
 }
