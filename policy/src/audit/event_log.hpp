@@ -47,7 +47,8 @@ class EventLog {
   /// the oldest waiting line; a failure to queue counts as a drop.
   void submit(std::string line) noexcept;
 
-  /// Writes what is queued now and waits until it is on disk (tests, shutdown). Never throws.
+  /// Writes what is queued now and waits until it is in the file (tests, shutdown); gives up
+  /// after 10 s without progress (a hung disk). Never throws.
   void flush() noexcept;
 
   /// A consistent-enough snapshot of the counters.
