@@ -2,15 +2,22 @@
 // The C interface (typoguard/typoguard.h): every entry point is noexcept and turns exceptions
 // into status codes. The engine keeps the policy in force as an immutable Snapshot behind an
 // atomic shared_ptr: readers take a reference for one call, reload swaps a new one in.
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "audit/event_format.hpp"
+#include "audit/event_log.hpp"
+#include "config/file_watcher.hpp"
 #include "config/loader.hpp"
 #include "decide/decide.hpp"
 #include "name/psl.hpp"
@@ -25,10 +32,28 @@ static_assert(TG_MX_NONE == static_cast<int>(tg::AnswerSettings::MxKind::None));
 static_assert(TG_MX_HOST == static_cast<int>(tg::AnswerSettings::MxKind::Host));
 static_assert(TG_MX_NULL == static_cast<int>(tg::AnswerSettings::MxKind::NullMx));
 
-/// The engine behind the opaque C handle.
+/// The engine behind the opaque C handle. Members below `snapshot` exist once
+/// tg_engine_start() ran; they are destroyed in reverse order, so the watcher (which reloads
+/// and re-targets the event log) stops before the event log.
 struct tg_engine {
   std::string policy_path;  // empty: the embedded default
   std::atomic<std::shared_ptr<const tg::Snapshot>> snapshot;
+  std::atomic<std::uint64_t> generation{1};
+  std::atomic<std::uint64_t> reloads{0};
+  std::atomic<std::uint64_t> reload_failures{0};
+  std::atomic<std::uint64_t> format_failures{0};
+
+  tg_runtime runtime{};            // copied at start; strings below
+  std::string event_log_override;  // runtime.event_log_path, owned
+  std::string hostname;            // observer.hostname of events
+  std::atomic<bool> events_enabled{false};
+  std::unique_ptr<tg::audit::EventLog> events;
+  std::unique_ptr<tg::FileWatcher> watcher;
+
+  ~tg_engine() {
+    watcher.reset();  // joins the watcher thread first: it may touch `events`
+    events.reset();   // flushes and joins the writer
+  }
 };
 
 namespace {
@@ -130,6 +155,26 @@ tg_status evaluate(const tg_engine& engine, const std::uint8_t* qname, std::size
   return TG_OK;
 }
 
+// The last policy that loaded in this process, by path: what a resolver keeps in force when
+// its policy file turns bad between two reloads (tg_engine_open_last_good). Not per query.
+struct LastGood {
+  std::mutex mutex;
+  std::string path;
+  std::shared_ptr<const tg::Snapshot> snapshot;
+};
+
+LastGood& last_good() {
+  static LastGood instance;
+  return instance;
+}
+
+void remember_last_good(const std::string& path, std::shared_ptr<const tg::Snapshot> snap) {
+  LastGood& lg = last_good();
+  const std::lock_guard lock(lg.mutex);
+  lg.path = path;
+  lg.snapshot = std::move(snap);
+}
+
 // Loads the engine's policy file, compiles it and swaps the new snapshot in; on any failure
 // the snapshot in force (if any) stays and `error` says why. `context` ends the messages of
 // unexpected failures ("while reloading; the previous policy stays").
@@ -141,7 +186,9 @@ tg_status load_into(tg_engine& engine, char* error, std::size_t error_len,
       copy_text_n(error, error_len, first_errors(result));
       return TG_ERR_POLICY;
     }
-    engine.snapshot.store(tg::Snapshot::compile(std::move(*result.policy)));
+    std::shared_ptr<const tg::Snapshot> snap = tg::Snapshot::compile(std::move(*result.policy));
+    remember_last_good(engine.policy_path, snap);
+    engine.snapshot.store(std::move(snap));
     return TG_OK;
   } catch (const std::bad_alloc&) {
     copy_text_n(error, error_len, fmt::format("out of memory {}", context));
@@ -153,6 +200,86 @@ tg_status load_into(tg_engine& engine, char* error, std::size_t error_len,
     copy_text_n(error, error_len, fmt::format("unknown exception {}", context));
     return TG_ERR_INTERNAL;
   }
+}
+
+// Sends an operational message to the resolver's log, if the runtime has one. Never throws.
+void report(const tg_engine& engine, tg_log_level level, const std::string& message) noexcept {
+  if (engine.runtime.log != nullptr)
+    engine.runtime.log(engine.runtime.log_arg, level, message.c_str());
+}
+
+// Points the event log at the override or at the policy's path ("" = no event log).
+void target_event_log(tg_engine& engine, const tg::Snapshot& snap) noexcept {
+  if (!engine.events) return;
+  const std::string& path =
+      !engine.event_log_override.empty() ? engine.event_log_override : snap.policy().event_log_path;
+  engine.events->set_path(path);
+  engine.events_enabled.store(!path.empty());
+}
+
+// The watcher's reaction to a changed policy file: reload, keep the last good policy on
+// failure, re-target the event log and let the module purge its cache on success.
+void on_policy_file_change(tg_engine& engine, const tg::FileSignature& sig) noexcept {
+  try {
+    if (!sig.exists) {
+      engine.reload_failures.fetch_add(1);
+      report(engine, TG_LOG_ERROR,
+             fmt::format("policy file {} cannot be read ({}); the policy in force "
+                         "(revision {}) stays",
+                         engine.policy_path, std::strerror(sig.error),
+                         engine.snapshot.load()->policy().revision));
+      return;
+    }
+    char error[1024] = "";
+    const tg_status st =
+        load_into(engine, error, sizeof(error), "while reloading; the previous policy stays");
+    const auto snap = engine.snapshot.load();
+    if (st != TG_OK) {
+      engine.reload_failures.fetch_add(1);
+      report(engine, TG_LOG_ERROR,
+             fmt::format("changed policy file rejected, revision {} stays in force: {}",
+                         snap->policy().revision, error));
+      return;
+    }
+    engine.generation.fetch_add(1);
+    engine.reloads.fetch_add(1);
+    target_event_log(engine, *snap);
+    const tg::Policy& p = snap->policy();
+    report(engine, TG_LOG_INFO,
+           fmt::format("policy file changed, now in force: {} (revision {}; protected "
+                       "domains: {})",
+                       p.source, p.revision, p.protected_domains.size()));
+    if (engine.runtime.on_swap != nullptr) engine.runtime.on_swap(engine.runtime.swap_arg, &engine);
+  } catch (...) {
+    report(engine, TG_LOG_ERROR, "unexpected failure while reloading the policy file");
+  }
+}
+
+tg_status start(tg_engine& engine, const tg_runtime& rt, char* error, std::size_t error_len) {
+  if (engine.events || engine.watcher) {
+    copy_text_n(error, error_len, "the engine is already started");
+    return TG_ERR_ARGUMENT;
+  }
+  engine.runtime = rt;
+  engine.event_log_override = rt.event_log_path != nullptr ? rt.event_log_path : "";
+  engine.runtime.event_log_path = nullptr;  // the copy above owns it
+  char host[256] = "";
+  if (::gethostname(host, sizeof(host) - 1) == 0) engine.hostname = host;
+  tg_engine* self = &engine;
+  engine.events = std::make_unique<tg::audit::EventLog>(
+      rt.event_queue_size, [self](tg::audit::Severity s, const std::string& message) {
+        const tg_log_level level = s == tg::audit::Severity::Error     ? TG_LOG_ERROR
+                                   : s == tg::audit::Severity::Warning ? TG_LOG_WARNING
+                                                                       : TG_LOG_INFO;
+        report(*self, level, message);
+      });
+  target_event_log(engine, *engine.snapshot.load());
+  if (rt.watch_interval_ms > 0 && !engine.policy_path.empty()) {
+    engine.watcher = std::make_unique<tg::FileWatcher>(
+        engine.policy_path, std::chrono::milliseconds(rt.watch_interval_ms),
+        [self](const tg::FileSignature& sig) { on_policy_file_change(*self, sig); });
+  }
+  return TG_OK;
 }
 
 }  // namespace
@@ -196,7 +323,13 @@ void tg_engine_close(tg_engine* engine) noexcept { delete engine; }
 
 tg_status tg_engine_reload(tg_engine* engine, char* error, std::size_t error_len) noexcept {
   if (engine == nullptr) return TG_ERR_ARGUMENT;
-  return load_into(*engine, error, error_len, "while reloading; the previous policy stays");
+  const tg_status st =
+      load_into(*engine, error, error_len, "while reloading; the previous policy stays");
+  if (st == TG_OK) {
+    engine->generation.fetch_add(1);
+    target_event_log(*engine, *engine->snapshot.load());
+  }
+  return st;
 }
 
 tg_status tg_engine_describe(const tg_engine* engine, char* out, std::size_t out_len) noexcept {
@@ -206,8 +339,8 @@ tg_status tg_engine_describe(const tg_engine* engine, char* out, std::size_t out
     const tg::Policy& p = snap->policy();
     copy_text_n(
         out, out_len,
-        fmt::format("{} (revision {}, mode {}, {} protected domains, {} blocked suffixes, "
-                    "{} allow-list entries)",
+        fmt::format("{} (revision {}, mode {}; protected domains: {}, blocked suffixes: {}, "
+                    "allow-list entries: {})",
                     p.source, p.revision, p.mode == tg::Mode::Monitor ? "monitor" : "enforce",
                     p.protected_domains.size(), p.blocked_suffixes.size(), p.allow.size()));
     return TG_OK;
@@ -245,6 +378,83 @@ int tg_is_lookalike(const tg_engine* engine, const std::uint8_t* qname,
   } catch (...) {
     return 0;
   }
+}
+
+tg_status tg_engine_start(tg_engine* engine, const tg_runtime* runtime, char* error,
+                          std::size_t error_len) noexcept {
+  if (engine == nullptr || runtime == nullptr) return TG_ERR_ARGUMENT;
+  try {
+    return start(*engine, *runtime, error, error_len);
+  } catch (const std::bad_alloc&) {
+    copy_text_n(error, error_len, "out of memory while starting the engine's threads");
+    return TG_ERR_MEMORY;
+  } catch (const std::exception& ex) {
+    copy_text_n(error, error_len, fmt::format("cannot start the engine's threads: {}", ex.what()));
+    return TG_ERR_INTERNAL;
+  } catch (...) {
+    copy_text_n(error, error_len, "cannot start the engine's threads");
+    return TG_ERR_INTERNAL;
+  }
+}
+
+tg_status tg_engine_open_last_good(const char* policy_path, tg_engine** engine) noexcept {
+  if (engine == nullptr) return TG_ERR_ARGUMENT;
+  *engine = nullptr;
+  try {
+    const std::string path = policy_path == nullptr ? "" : policy_path;
+    std::shared_ptr<const tg::Snapshot> snap;
+    {
+      LastGood& lg = last_good();
+      const std::lock_guard lock(lg.mutex);
+      if (lg.snapshot && lg.path == path) snap = lg.snapshot;
+    }
+    if (!snap) return TG_ERR_POLICY;
+    auto e = std::make_unique<tg_engine>();
+    e->policy_path = path;
+    e->snapshot.store(std::move(snap));
+    *engine = e.release();
+    return TG_OK;
+  } catch (const std::bad_alloc&) {
+    return TG_ERR_MEMORY;
+  } catch (...) {
+    return TG_ERR_INTERNAL;
+  }
+}
+
+tg_status tg_engine_record(tg_engine* engine, const tg_event* event) noexcept {
+  if (engine == nullptr || event == nullptr || event->verdict == nullptr ||
+      (event->qname == nullptr && event->qname_len != 0)) {
+    return TG_ERR_ARGUMENT;
+  }
+  if (!engine->events || !engine->events_enabled.load(std::memory_order_relaxed)) return TG_OK;
+  try {
+    engine->events->submit(
+        tg::audit::format_event(*event, std::chrono::system_clock::now(), engine->hostname));
+    return TG_OK;
+  } catch (const std::bad_alloc&) {
+    engine->format_failures.fetch_add(1);
+    return TG_ERR_MEMORY;
+  } catch (...) {
+    engine->format_failures.fetch_add(1);
+    return TG_ERR_INTERNAL;
+  }
+}
+
+tg_status tg_engine_stats(const tg_engine* engine, tg_stats* stats) noexcept {
+  if (engine == nullptr || stats == nullptr) return TG_ERR_ARGUMENT;
+  *stats = tg_stats{};
+  if (engine->events) {
+    const tg::audit::EventLogStats es = engine->events->stats();
+    stats->events_queued = es.queued;
+    stats->events_written = es.written;
+    stats->events_dropped = es.dropped;
+    stats->event_log_reopens = es.reopens;
+  }
+  stats->events_dropped += engine->format_failures.load();
+  stats->reloads = engine->reloads.load();
+  stats->reload_failures = engine->reload_failures.load();
+  stats->policy_generation = engine->generation.load();
+  return TG_OK;
 }
 
 }  // extern "C"
