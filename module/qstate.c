@@ -50,14 +50,18 @@ int tg_query_from_qstate(struct module_qstate* qstate, tg_query* out) {
   for (struct mesh_reply* r = qstate->mesh_info->reply_list; r != NULL; r = r->next) n++;
   if (n == 0) return 1;
   tg_client* clients = regional_alloc(qstate->region, n * sizeof(tg_client));
-  if (clients == NULL) return 0;
+  uint16_t* ids = regional_alloc(qstate->region, n * sizeof(uint16_t));
+  if (clients == NULL || ids == NULL) return 0;
   size_t i = 0;
   for (struct mesh_reply* r = qstate->mesh_info->reply_list; r != NULL && i < n; r = r->next) {
     if (client_from_sockaddr(&r->query_reply.client_addr, r->query_reply.client_addrlen,
-                             &clients[i]))
+                             &clients[i])) {
+      ids[i] = ntohs(r->qid);
       i++;
+    }
   }
   out->clients = i > 0 ? clients : NULL;
+  out->query_ids = i > 0 ? ids : NULL;
   out->client_count = i;
   return 1;
 }

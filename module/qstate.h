@@ -16,7 +16,8 @@ typedef struct tg_query {
   const uint8_t* qname; /**< wire format, points into the qstate */
   size_t qname_len;
   uint16_t qtype;
-  tg_client* clients; /**< in the qstate's region; NULL when client_count == 0 */
+  tg_client* clients;  /**< in the qstate's region; NULL when client_count == 0 */
+  uint16_t* query_ids; /**< DNS message ID of each client's query, parallel to clients */
   size_t client_count;
 } tg_query;
 

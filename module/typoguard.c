@@ -13,16 +13,28 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
+#include "cache.h"
 #include "config.h"
 #include "dynlibmod/dynlibmod.h"
 #include "qstate.h"
 #include "reply.h"
+#include "services/cache/dns.h"
 #include "sldns/rrdef.h"
+#include "sldns/wire2str.h"
 #include "util/data/dname.h"
+#include "util/data/msgreply.h"
+#include "util/data/packed_rrset.h"
 #include "util/log.h"
 #include "util/module.h"
+#include "util/net_help.h"
+#include "util/regional.h"
 
 #define TG_EXPORT __attribute__((visibility("default")))
+
+/** How often the policy file is checked for changes (module/README.md). */
+#define TG_WATCH_INTERVAL_MS 1000
 
 /** Name of the policy file looked for next to the .so. */
 #define TG_POLICY_FILE_NAME "typoguard.json"
@@ -44,12 +56,6 @@ TG_EXPORT size_t get_mem(struct module_env* env, int id);
 static struct dynlibmod_env* dynlib_env(struct module_env* env, int id) {
   if (env == NULL || id < 0 || id >= MAX_MODULE) return NULL;
   return (struct dynlibmod_env*)env->modinfo[id];
-}
-
-/** The engine opened by init, or NULL before init / after deinit. */
-static tg_engine* engine_of(struct module_env* env, int id) {
-  struct dynlibmod_env* de = dynlib_env(env, id);
-  return de != NULL ? (tg_engine*)de->dyn_env : NULL;
 }
 
 /**
@@ -77,8 +83,76 @@ static int choose_policy_path(char* out, size_t out_len) {
   return 1;
 }
 
+/** The module's global state, in the dynlib's dyn_env: the engine and the environment the
+ *  watcher's cache purge needs. Shared by all threads; nothing per query. */
+struct tg_module {
+  tg_engine* engine;
+  struct module_env* env; /**< the daemon's environment (msg_cache) */
+};
+
+/** The engine opened by init, or NULL before init / after deinit. */
+static tg_engine* engine_of(struct module_env* env, int id) {
+  struct dynlibmod_env* de = dynlib_env(env, id);
+  struct tg_module* m = de != NULL ? (struct tg_module*)de->dyn_env : NULL;
+  return m != NULL ? m->engine : NULL;
+}
+
+/** Per-query state in qstate->minfo[id], allocated in qstate->region for look-alikes only. */
+struct tg_query_state {
+  int monitored;      /**< monitor mode would have blocked: record the event at moddone */
+  tg_verdict verdict; /**< the verdict at the query */
+};
+
+/** Passes the engine's operational messages (watcher, event log) to Unbound's log. */
+static void log_from_engine(void* arg, tg_log_level level, const char* message) {
+  (void)arg;
+  if (level == TG_LOG_ERROR)
+    log_err("typoguard: %s", message);
+  else if (level == TG_LOG_WARNING)
+    log_warn("typoguard: %s", message);
+  else
+    verbose(VERB_OPS, "typoguard: %s", message);
+}
+
+/** After the watcher swapped a changed policy in: purge names that became look-alikes. Runs
+ *  on the watcher's thread; the cache is thread-safe (cache.h). */
+static void purge_after_swap(void* arg, tg_engine* engine) {
+  struct tg_module* m = (struct tg_module*)arg;
+  long removed = tg_cache_purge_lookalikes(m->env, engine);
+  if (removed < 0)
+    log_err(
+        "typoguard: out of memory purging look-alikes after the policy change; run "
+        "unbound-control reload");
+  else
+    verbose(VERB_OPS, "typoguard: purged %ld look-alike entries from the message cache", removed);
+}
+
+/** Opens the engine on `path`; at a reload (the .so stays loaded, -z nodelete) a policy that
+ *  no longer loads is replaced by the last good one from the same path, with an error logged.
+ *  Returns NULL (error logged) when neither is available. */
+static tg_engine* open_engine(const char* path) {
+  char error[1024];
+  tg_engine* engine = NULL;
+  error[0] = '\0';
+  tg_status st = tg_engine_open(path, &engine, error, sizeof(error));
+  if (st == TG_OK && engine != NULL) return engine;
+  const char* shown = path[0] ? path : "(embedded default)";
+  if (tg_engine_open_last_good(path, &engine) == TG_OK && engine != NULL) {
+    log_err(
+        "typoguard: cannot load policy %s: %s: %s; keeping the last good policy from that "
+        "file in force",
+        shown, tg_strerror(st), error[0] ? error : "(no detail)");
+    return engine;
+  }
+  log_err("typoguard: cannot load policy %s: %s: %s", shown, tg_strerror(st),
+          error[0] ? error : "(no detail)");
+  return NULL;
+}
+
 /** Module init: refuses (returns 0, with log_err saying why) when not the first module, when
- *  the dynlib slot is missing, or when the policy does not load; else returns 1. */
+ *  the dynlib slot is missing, or when the policy does not load (and no good policy from the
+ *  same file was in force before a reload); else returns 1. Purges cached look-alikes (for
+ *  reload_keep_cache) and starts the event log and the policy watcher. */
 int init(struct module_env* env, int id) {
   char path[PATH_MAX], error[1024], description[512];
   if (id != 0) {
@@ -97,89 +171,278 @@ int init(struct module_env* env, int id) {
     log_err("typoguard: policy path too long (TYPOGUARD_POLICY or the module's directory)");
     return 0;
   }
-  tg_engine* engine = NULL;
-  error[0] = '\0';
-  tg_status st = tg_engine_open(path, &engine, error, sizeof(error));
-  if (st != TG_OK || engine == NULL) {
-    log_err("typoguard: cannot load policy %s: %s: %s", path[0] ? path : "(embedded default)",
-            tg_strerror(st), error[0] ? error : "(no detail)");
+  struct tg_module* m = calloc(1, sizeof(*m));
+  if (m == NULL) {
+    log_err("typoguard: out of memory");
+    return 0;
+  }
+  m->env = env;
+  m->engine = open_engine(path);
+  if (m->engine == NULL) {
+    free(m);
     return 0;
   }
   env->unique_mesh = 1; /* every client query gets its own mesh state (notes §1.4, §1.6) */
-  de->dyn_env = engine;
-  if (tg_engine_describe(engine, description, sizeof(description)) != TG_OK)
+  de->dyn_env = m;
+  long removed = tg_cache_purge_lookalikes(env, m->engine);
+  if (removed < 0) {
+    log_err("typoguard: out of memory purging cached look-alikes at start");
+    deinit(env, id);
+    return 0;
+  }
+
+  tg_runtime rt;
+  memset(&rt, 0, sizeof(rt));
+  rt.log = &log_from_engine;
+  rt.on_swap = &purge_after_swap;
+  rt.swap_arg = m;
+  rt.watch_interval_ms = TG_WATCH_INTERVAL_MS;
+  rt.event_log_path = getenv("TYPOGUARD_EVENT_LOG");
+  error[0] = '\0';
+  if (tg_engine_start(m->engine, &rt, error, sizeof(error)) != TG_OK)
+    log_err("typoguard: %s; blocking continues without events and without the policy watcher",
+            error[0] ? error : "cannot start the engine's threads");
+
+  if (tg_engine_describe(m->engine, description, sizeof(description)) != TG_OK)
     snprintf(description, sizeof(description), "(no description)");
-  verbose(VERB_OPS, "typoguard: module loaded, built for Unbound %s; policy %s: %s",
-          PACKAGE_VERSION, path[0] ? path : "(embedded default)", description);
+  verbose(VERB_OPS,
+          "typoguard: module loaded, built for Unbound %s; policy %s; cached look-alikes purged: "
+          "%ld",
+          PACKAGE_VERSION, description, removed);
   return 1;
 }
 
-/** Module deinit: closes the engine; never fails (a missing engine is fine). */
+/** Module deinit: stops the watcher and the event writer (joining their threads, flushing
+ *  queued events) and frees the engine; never fails. */
 void deinit(struct module_env* env, int id) {
   struct dynlibmod_env* de = dynlib_env(env, id);
-  if (de == NULL) return;
-  tg_engine_close((tg_engine*)de->dyn_env);
+  if (de == NULL || de->dyn_env == NULL) return;
+  struct tg_module* m = (struct tg_module*)de->dyn_env;
+  tg_stats stats;
+  if (tg_engine_stats(m->engine, &stats) == TG_OK && stats.events_dropped > 0)
+    log_warn("typoguard: %llu of %llu events were dropped (queue overrun or log not writable)",
+             (unsigned long long)stats.events_dropped,
+             (unsigned long long)(stats.events_queued + stats.events_dropped));
+  tg_engine_close(m->engine);
+  free(m);
   de->dyn_env = NULL;
 }
 
-/** Logs a block decision at verbosity 1; never fails (a long name is truncated by dname_str). */
-static void log_block(struct module_qstate* qstate, const tg_verdict* v, const char* answer) {
-  char name[LDNS_MAX_DOMAINLEN + 1];
+/** Logs a decision at verbosity 1: name, type, deciding client, technique, protected domain,
+ *  evidence, policy revision. Never fails (a long name is truncated by dname_str). */
+static void log_block(struct module_qstate* qstate, const tg_query* q, const tg_verdict* v,
+                      const char* answer) {
+  char name[LDNS_MAX_DOMAINLEN + 1], type[16], client[INET6_ADDRSTRLEN] = "none";
   dname_str(qstate->qinfo.qname, name);
-  verbose(VERB_OPS, "typoguard: %s %s type %u (client %d): %s of %s: %s [policy %s]", answer, name,
-          (unsigned)qstate->qinfo.qtype, v->client_index, v->technique_name, v->protected_domain,
-          v->evidence, v->policy_revision);
+  sldns_wire2str_type_buf(qstate->qinfo.qtype, type, sizeof(type));
+  if (v->client_index >= 0 && (size_t)v->client_index < q->client_count) {
+    const tg_client* c = &q->clients[v->client_index];
+    if (inet_ntop(c->ipv6 ? AF_INET6 : AF_INET, c->address, client, sizeof(client)) == NULL)
+      snprintf(client, sizeof(client), "?");
+  }
+  verbose(VERB_OPS, "typoguard: %s %s %s from %s: %s of %s: %s [policy %s]", answer, name, type,
+          client, v->technique_name, v->protected_domain, v->evidence, v->policy_revision);
+}
+
+/** The rcode the client will see for the state's current answer. */
+static uint8_t answer_rcode(const struct module_qstate* qstate) {
+  if (qstate->return_msg != NULL && qstate->return_msg->rep != NULL)
+    return (uint8_t)FLAGS_GET_RCODE(qstate->return_msg->rep->flags);
+  return (uint8_t)qstate->return_rcode;
+}
+
+/** Records one event for the verdict's deciding client; failures are counted by the engine
+ *  as drops, never reported per query. */
+static void record_event(tg_engine* engine, struct module_qstate* qstate, const tg_query* q,
+                         const tg_verdict* v, tg_answer answer, tg_stage stage,
+                         const uint8_t* target, size_t target_len) {
+  tg_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.qname = qstate->qinfo.qname;
+  ev.qname_len = qstate->qinfo.qname_len;
+  ev.qtype = qstate->qinfo.qtype;
+  ev.qclass = qstate->qinfo.qclass;
+  if (v->client_index >= 0 && (size_t)v->client_index < q->client_count) {
+    ev.client = &q->clients[v->client_index];
+    ev.query_id = q->query_ids != NULL ? q->query_ids[v->client_index] : 0;
+  }
+  ev.rcode = answer_rcode(qstate);
+  ev.answer = answer;
+  ev.stage = stage;
+  ev.target = target;
+  ev.target_len = target_len;
+  ev.verdict = v;
+  (void)tg_engine_record(engine, &ev);
 }
 
 /**
- * Handles module_event_new/pass: classifies the question for its clients and either answers
- * it (NXDOMAIN + SOA or the sinkhole answer, plus the EDE; module_finished) or hands it on
- * (module_wait_module). When the engine
- * or the client list is unavailable the query is handed on and the failure logged; when the
- * synthesised answer cannot be built a bare NXDOMAIN rcode is sent instead (no allocation).
+ * Replaces the state's answer with the block answer of `v` (NXDOMAIN + SOA, or the sinkhole
+ * answer) plus the EDE, logs it and records the event. When the answer cannot be built a bare
+ * NXDOMAIN rcode is used (needs no allocation). Never fails.
+ */
+static void block(tg_engine* engine, struct module_qstate* qstate, const tg_query* q,
+                  const tg_verdict* v, tg_stage stage, const uint8_t* target, size_t target_len) {
+  int sinkhole = v->action == TG_ACTION_SINKHOLE;
+  tg_answer answer = TG_ANSWER_NXDOMAIN;
+  qstate->return_msg = NULL;
+  if (sinkhole ? tg_reply_sinkhole(qstate, v) : tg_reply_nxdomain_soa(qstate, v)) {
+    qstate->return_rcode = LDNS_RCODE_NOERROR;
+    if (sinkhole)
+      answer = qstate->return_msg->rep->an_numrrsets > 0 ? TG_ANSWER_SINKHOLE : TG_ANSWER_NODATA;
+    log_block(qstate, q, v, sinkhole ? "sinkhole" : "NXDOMAIN+SOA");
+  } else {
+    qstate->return_msg = NULL;
+    qstate->return_rcode = LDNS_RCODE_NXDOMAIN;
+    log_block(qstate, q, v, "NXDOMAIN (synthesis failed)");
+  }
+  if (!tg_reply_ede(qstate, v))
+    log_err("typoguard: out of memory attaching the Extended DNS Error; sent without it");
+  record_event(engine, qstate, q, v, answer, stage, target, target_len);
+}
+
+/** 1 when the verdict blocks (in-scope client, watched type, enforcing action). */
+static int blocks(const tg_verdict* v) {
+  return v->watched && (v->action == TG_ACTION_NXDOMAIN || v->action == TG_ACTION_SINKHOLE);
+}
+
+/** Reads the clients; on allocation failure classifies without them (logged). */
+static void read_clients(struct module_qstate* qstate, tg_query* q) {
+  if (!tg_query_from_qstate(qstate, q)) {
+    log_err("typoguard: out of memory reading the clients; classifying without them");
+    q->clients = NULL;
+    q->query_ids = NULL;
+    q->client_count = 0;
+  }
+}
+
+/**
+ * Handles module_event_new/pass: classifies the question for its clients; a look-alike is
+ * kept out of the cache whoever asks; for an in-scope client it is answered here (block
+ * answer, module_finished), otherwise handed on (module_wait_module). When the engine is
+ * unavailable or evaluation fails the query is handed on and the failure logged.
  */
 static void handle_query(struct module_qstate* qstate, int id) {
   tg_engine* engine = engine_of(qstate->env, id);
   tg_query q;
   tg_verdict v;
+  qstate->ext_state[id] = module_wait_module;
   if (engine == NULL) {
     log_err("typoguard: no engine (init did not run); query passed on");
-    qstate->ext_state[id] = module_wait_module;
     return;
   }
-  if (!tg_query_from_qstate(qstate, &q)) {
-    log_err("typoguard: out of memory reading the clients; classifying without them");
-    q.clients = NULL;
-    q.client_count = 0;
-  }
-  memset(&v, 0, sizeof(v));
+  read_clients(qstate, &q);
   tg_status st = tg_evaluate(engine, q.qname, q.qname_len, q.qtype, q.clients, q.client_count, &v);
   if (st != TG_OK) {
     log_err("typoguard: evaluate failed: %s; query passed on", tg_strerror(st));
-    qstate->ext_state[id] = module_wait_module;
     return;
   }
-  if (v.lookalike) {
-    /* Keep look-alikes out of the message cache whoever asks (notes §2.5). */
-    qstate->no_cache_store = 1;
-    qstate->no_cache_lookup = 1;
-  }
-  if (v.watched && (v.action == TG_ACTION_NXDOMAIN || v.action == TG_ACTION_SINKHOLE)) {
-    int sinkhole = v.action == TG_ACTION_SINKHOLE;
-    if (sinkhole ? tg_reply_sinkhole(qstate, &v) : tg_reply_nxdomain_soa(qstate, &v)) {
-      log_block(qstate, &v, sinkhole ? "sinkhole" : "NXDOMAIN+SOA");
-    } else {
-      qstate->return_msg = NULL;
-      qstate->return_rcode = LDNS_RCODE_NXDOMAIN;
-      log_block(qstate, &v, "NXDOMAIN (synthesis failed)");
-    }
-    if (!tg_reply_ede(qstate, &v))
-      log_err("typoguard: out of memory attaching the Extended DNS Error; sent without it");
+  if (!v.lookalike) return;
+  /* Keep look-alikes out of the message cache whoever asks (notes §2.5). */
+  qstate->no_cache_store = 1;
+  qstate->no_cache_lookup = 1;
+  if (blocks(&v)) {
+    block(engine, qstate, &q, &v, TG_STAGE_QUERY, NULL, 0);
     qstate->ext_state[id] = module_finished;
     return;
   }
-  if (v.watched && v.action == TG_ACTION_LOG_ONLY) log_block(qstate, &v, "would block (monitor)");
-  qstate->ext_state[id] = module_wait_module;
+  if (v.watched && v.action == TG_ACTION_LOG_ONLY) {
+    struct tg_query_state* qs = regional_alloc(qstate->region, sizeof(*qs));
+    log_block(qstate, &q, &v, "would block (monitor)");
+    if (qs != NULL) {
+      qs->monitored = 1;
+      qs->verdict = v;
+      qstate->minfo[id] = qs;
+    } else {
+      record_event(engine, qstate, &q, &v, TG_ANSWER_RESOLVED, TG_STAGE_QUERY, NULL, 0);
+    }
+  }
+}
+
+/**
+ * Handles module_event_moddone: removes from the message cache the qname when it is a
+ * look-alike and every look-alike owner name of the answer (CNAME targets, stored by the
+ * iterator under this state's flags; dns64), plus the qname whose answer led into a
+ * look-alike. Then re-checks the clients, failing closed: an in-scope client whose qname or
+ * CNAME target is a look-alike gets the block answer. Records the monitor event with the rcode
+ * the client gets. Always ends with module_finished.
+ */
+static void handle_answer(struct module_qstate* qstate, int id) {
+  tg_engine* engine = engine_of(qstate->env, id);
+  struct tg_query_state* qs = (struct tg_query_state*)qstate->minfo[id];
+  tg_query q;
+  tg_verdict v;
+  qstate->ext_state[id] = module_finished;
+  if (engine == NULL) return;
+  read_clients(qstate, &q);
+  uint16_t qtype = qstate->qinfo.qtype, qclass = qstate->qinfo.qclass;
+  if (tg_evaluate(engine, q.qname, q.qname_len, qtype, q.clients, q.client_count, &v) == TG_OK &&
+      v.lookalike) {
+    tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
+    if (blocks(&v)) {
+      log_warn(
+          "typoguard: an in-scope client reached a look-alike's answer (joined query?); "
+          "blocked at the answer");
+      block(engine, qstate, &q, &v, TG_STAGE_ANSWER, NULL, 0);
+      return;
+    }
+  }
+  /* Owner names of the answer other than the qname: a CNAME chain into a look-alike. */
+  struct reply_info* rep = qstate->return_msg != NULL ? qstate->return_msg->rep : NULL;
+  int led_into_lookalike = 0;
+  for (size_t i = 0; rep != NULL && i < rep->an_numrrsets; i++) {
+    struct ub_packed_rrset_key* k = rep->rrsets[i];
+    if (query_dname_compare(k->rk.dname, qstate->qinfo.qname) == 0) continue;
+    tg_verdict tv;
+    if (tg_evaluate(engine, k->rk.dname, k->rk.dname_len, qtype, q.clients, q.client_count, &tv) !=
+            TG_OK ||
+        !tv.lookalike)
+      continue;
+    tg_cache_remove(qstate->env, k->rk.dname, k->rk.dname_len, qtype, qclass);
+    led_into_lookalike = 1;
+    if (blocks(&tv)) {
+      tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
+      block(engine, qstate, &q, &tv, TG_STAGE_ANSWER, k->rk.dname, k->rk.dname_len);
+      return;
+    }
+  }
+  if (led_into_lookalike)
+    tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
+  if (qs != NULL && qs->monitored)
+    record_event(engine, qstate, &q, &qs->verdict, TG_ANSWER_RESOLVED, TG_STAGE_QUERY, NULL, 0);
+}
+
+/**
+ * Handles module_event_error (the modules below failed): a look-alike never ends with SERVFAIL
+ * (the serve-expired fallback, and EDE is stripped from SERVFAIL): an in-scope client gets the
+ * block answer, other clients NXDOMAIN with the SOA (a monitored query records its event here).
+ * Internal look-ups (no client) and other names keep the error.
+ */
+static void handle_error(struct module_qstate* qstate, int id) {
+  tg_engine* engine = engine_of(qstate->env, id);
+  tg_query q;
+  tg_verdict v;
+  qstate->ext_state[id] = module_error;
+  if (engine == NULL) return;
+  read_clients(qstate, &q);
+  if (q.client_count == 0 ||
+      tg_evaluate(engine, q.qname, q.qname_len, q.qtype, q.clients, q.client_count, &v) != TG_OK ||
+      !v.lookalike)
+    return;
+  qstate->ext_state[id] = module_finished;
+  if (blocks(&v)) {
+    block(engine, qstate, &q, &v, TG_STAGE_ERROR, NULL, 0);
+    return;
+  }
+  qstate->return_msg = NULL;
+  if (tg_reply_nxdomain_soa(qstate, &v)) {
+    qstate->return_rcode = LDNS_RCODE_NOERROR;
+  } else {
+    qstate->return_msg = NULL;
+    qstate->return_rcode = LDNS_RCODE_NXDOMAIN;
+  }
+  struct tg_query_state* qs = (struct tg_query_state*)qstate->minfo[id];
+  if (qs != NULL && qs->monitored)
+    record_event(engine, qstate, &q, &qs->verdict, TG_ANSWER_NXDOMAIN, TG_STAGE_ERROR, NULL, 0);
 }
 
 /** Module operate: dispatches the event; every path sets ext_state[id]; never fails. */
@@ -192,21 +455,11 @@ void operate(struct module_qstate* qstate, enum module_ev event, int id,
       handle_query(qstate, id);
       return;
     case module_event_moddone:
-      /* Purge and in-scope re-check at moddone are not done yet (module/README.md). */
-      qstate->ext_state[id] = module_finished;
+      handle_answer(qstate, id);
       return;
-    case module_event_error: {
-      tg_engine* engine = engine_of(qstate->env, id);
-      if (engine != NULL && tg_is_lookalike(engine, qstate->qinfo.qname, qstate->qinfo.qname_len)) {
-        /* Never end a look-alike with SERVFAIL (serve-expired path): fail closed. */
-        qstate->return_msg = NULL;
-        qstate->return_rcode = LDNS_RCODE_NXDOMAIN;
-        qstate->ext_state[id] = module_finished;
-      } else {
-        qstate->ext_state[id] = module_error;
-      }
+    case module_event_error:
+      handle_error(qstate, id);
       return;
-    }
     default:
       qstate->ext_state[id] = module_finished;
       return;
@@ -220,7 +473,8 @@ void inform_super(struct module_qstate* qstate, int id, struct module_qstate* su
   (void)super;
 }
 
-/** Module clear: no per-query state yet; resets the slot. Never fails. */
+/** Module clear: the per-query state lives in qstate->region (freed with it); resets the
+ *  slot. Never fails. */
 void clear(struct module_qstate* qstate, int id) {
   if (qstate == NULL || id < 0 || id >= MAX_MODULE) return;
   qstate->minfo[id] = NULL;

@@ -5,9 +5,14 @@ stopping exactly the process the test started (by its PID, never by name).
 Shared by tests/cli/cli_test.py (RPZ through Debian's Unbound) and tests/e2e/unbound_e2e.py
 (our dynlib Unbound with typoguard.so)."""
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
+import time
+
+STARTUP_TIMEOUT = 20.0
 
 
 def free_port():
@@ -53,3 +58,69 @@ def read_tail(path, limit=6000):
             return f.read()[-limit:]
     except OSError:
         return "(no log)"
+
+
+class UnboundInstance:
+    """One `unbound -d` in its own temp dir. `write_conf(tmp, port)` writes the config and
+    returns its path; unbound-control is taken from next to the daemon. stop() stops only this
+    PID and removes the temp dir. Subclasses add their config variants."""
+
+    def __init__(self, binary, write_conf, env_extra=None, prefix="tg-e2e-"):
+        self.binary = binary
+        self.control_binary = os.path.join(os.path.dirname(binary), "unbound-control")
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
+        self.port = free_port()
+        self.conf = write_conf(self.tmp, self.port)
+        env = dict(os.environ)
+        env.pop("TYPOGUARD_POLICY", None)
+        env.pop("TYPOGUARD_EVENT_LOG", None)
+        env.update(env_extra or {})
+        self.log_path = os.path.join(self.tmp, "log")
+        self.proc = start_unbound(binary, self.conf, env)
+
+    def log(self):
+        """The daemon's log file so far ("" before it exists)."""
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def wait_ready(self, with_control=False):
+        """True when it answers a query (and, with_control, unbound-control status works);
+        False when it exited; raises TimeoutError after STARTUP_TIMEOUT seconds."""
+        import dns.message
+        import dns.query
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                dns.query.udp(dns.message.make_query("ready.invalid.", "A"), "127.0.0.1",
+                              port=self.port, timeout=0.5)
+                if not with_control or self.control("status")[0] == 0:
+                    return True
+            except Exception:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"unbound did not answer on port {self.port} within {STARTUP_TIMEOUT}s")
+
+    def wait_exit(self):
+        """The exit code, waiting at most STARTUP_TIMEOUT; None if it still runs."""
+        try:
+            return self.proc.wait(timeout=STARTUP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def control(self, *command, timeout=30):
+        """(exit status, output) of `unbound-control -c CONF command...`; (-1, why) on timeout."""
+        try:
+            out = subprocess.run([self.control_binary, "-c", self.conf, *command],
+                                 capture_output=True, text=True, timeout=timeout)
+            return out.returncode, out.stdout + out.stderr
+        except subprocess.TimeoutExpired:
+            return -1, f"unbound-control {' '.join(command)}: timed out after {timeout}s"
+
+    def stop(self):
+        stop(self.proc)
+        shutil.rmtree(self.tmp, ignore_errors=True)
