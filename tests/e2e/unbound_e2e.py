@@ -153,6 +153,12 @@ def test_answers(args):
               and any(rr.rdtype == dns.rdatatype.SOA for rr in r.authority),
               "army.ml MX without EDNS -> NXDOMAIN + SOA, no OPT record (so no EDE)", describe(r))
 
+        r = ub.query("army.ml.", "TXT", "127.0.0.2")
+        check(r.rcode() == dns.rcode.NOERROR and any(rr.rdtype == dns.rdatatype.TXT for rr in r.answer)
+              and not ede_options(r),
+              "army.ml TXT (a type the policy does not watch) from mail server 127.0.0.2 -> the TXT",
+              describe(r))
+
         r = ub.query("army.mil.", "A", "127.0.0.2")
         check(r.rcode() == dns.rcode.NOERROR and any(rr.rdtype == dns.rdatatype.A for rr in r.answer),
               "army.mil A (legitimate) from 127.0.0.2 -> NOERROR with the A", describe(r))
