@@ -37,23 +37,14 @@ import dns.rcode
 import dns.rdatatype
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+from checks import FAILURES, check  # noqa: E402
 from unbound_config import Unbound, Upstream  # noqa: E402
 
 QUERY_TIMEOUT = 3.0
 SLOW_QUERY_TIMEOUT = 8.0
 OUT = "127.0.0.1"                # out of scope
 MAIL = ("127.0.0.2", "127.0.0.3")  # in scope (default policy's mail-servers)
-FAILURES = []
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def check(cond, what, detail=""):
-    print(("PASS " if cond else "FAIL ") + what)
-    if not cond:
-        FAILURES.append(what)
-        if detail:
-            print("    " + detail.replace("\n", "\n    "))
-    return cond
 
 
 def describe(r):

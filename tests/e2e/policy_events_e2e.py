@@ -28,7 +28,7 @@ import dns.rdatatype
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import unbound_e2e as e2e  # noqa: E402
-from unbound_e2e import Unbound, check, describe, print_module_log  # noqa: E402
+from unbound_e2e import FAILURES, Unbound, check, describe, print_module_log  # noqa: E402
 
 EVENT_WAIT = 8.0   # seconds an event may take to reach the file (async writer)
 WATCH_WAIT = 8.0   # seconds a policy file change may take to be swapped in (1 s polling)
@@ -318,8 +318,8 @@ def main():
         test_rotation_and_unwritable(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(e2e.FAILURES)} failure(s)")
-    return 1 if e2e.FAILURES else 0
+    print(f"{len(FAILURES)} failure(s)")
+    return 1 if FAILURES else 0
 
 
 if __name__ == "__main__":

@@ -23,32 +23,16 @@ import dns.rcode
 import dns.rdatatype
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
-from unbound_process import UnboundInstance  # noqa: E402
+from checks import FAILURES, check  # noqa: E402
+from unbound_process import UnboundInstance, remote_control_clause, server_clause  # noqa: E402
 
 QUERY_TIMEOUT = 3.0
-FAILURES = []
 
 
 def write_config(tmp, port, module, zones, module_config, extra=""):
     conf = os.path.join(tmp, "unbound.conf")
     with open(conf, "w") as f:
-        f.write(f"""server:
-    interface: 127.0.0.1
-    port: {port}
-    interface-automatic: no
-    access-control: 127.0.0.0/8 allow
-    do-not-query-localhost: no
-    chroot: ""
-    username: ""
-    directory: "{tmp}"
-    pidfile: "{tmp}/pid"
-    use-syslog: no
-    logfile: "{tmp}/log"
-    verbosity: 1
-    num-threads: 2
-    module-config: "{module_config}"
-{extra}
-auth-zone:
+        f.write(server_clause(tmp, port, module_config, extra=extra) + f"""auth-zone:
     name: "ml."
     zonefile: "{zones}/ml.zone"
     for-upstream: yes
@@ -62,11 +46,7 @@ auth-zone:
     fallback-enabled: no
 dynlib:
     dynlib-file: "{module}"
-remote-control:
-    control-enable: yes
-    control-interface: "{tmp}/control.sock"
-    control-use-cert: no
-""")
+""" + remote_control_clause(tmp))
     return conf
 
 
@@ -91,14 +71,6 @@ def print_module_log(log):
     for line in log.splitlines():
         if "typoguard" in line:
             print("    log: " + line)
-
-
-def check(cond, what, detail=""):
-    print(("PASS " if cond else "FAIL ") + what)
-    if not cond:
-        FAILURES.append(what)
-        if detail:
-            print("    " + detail.replace("\n", "\n    "))
 
 
 def ede_options(r):

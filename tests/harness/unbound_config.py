@@ -10,7 +10,8 @@ import subprocess
 import sys
 import tempfile
 
-from unbound_process import STARTUP_TIMEOUT, UnboundInstance, free_port, stop
+from unbound_process import (STARTUP_TIMEOUT, UnboundInstance, free_port, remote_control_clause,
+                             server_clause, stop)
 
 # The zones slow_upstream.py serves (files under zones/e2e) and the stub zones pointing at it.
 UPSTREAM_ZONES = ["leak-ml.zone", "leak-slow.ml.zone", "leak-good.test.zone", "leak-corp.test.zone",
@@ -73,28 +74,9 @@ def write_config(tmp, port, module, upstream_port, dead_port, validator=True, se
     up = f"127.0.0.1@{upstream_port}"
     conf = os.path.join(tmp, "unbound.conf")
     with open(conf, "w") as f:
-        f.write(f"""server:
-    interface: 127.0.0.1
-    port: {port}
-    interface-automatic: no
-    access-control: 127.0.0.0/8 allow
-    do-not-query-localhost: no
-    chroot: ""
-    username: ""
-    directory: "{tmp}"
-    pidfile: "{tmp}/pid"
-    use-syslog: no
-    logfile: "{tmp}/log"
-    verbosity: {verbosity}
-    num-threads: 2
-    module-config: "{module_config}"
-    local-zone: "test." nodefault
+        f.write(server_clause(tmp, port, module_config, verbosity, """    local-zone: "test." nodefault
     ede: yes
-{expired}{extra}remote-control:
-    control-enable: yes
-    control-interface: "{tmp}/control.sock"
-    control-use-cert: no
-stub-zone:
+""" + expired + extra) + remote_control_clause(tmp) + f"""stub-zone:
     name: "ml."
     stub-addr: {up}
 stub-zone:

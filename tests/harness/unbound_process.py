@@ -60,6 +60,37 @@ def read_tail(path, limit=6000):
         return "(no log)"
 
 
+def server_clause(tmp, port, module_config, verbosity=1, extra=""):
+    """The `server:` clause every test instance shares: 127.0.0.1:`port` only, 127/8 allowed,
+    upstreams on loopback allowed, no chroot/user switch, files in `tmp`, num-threads: 2.
+    `extra` (indented lines) is appended inside the clause."""
+    return f"""server:
+    interface: 127.0.0.1
+    port: {port}
+    interface-automatic: no
+    access-control: 127.0.0.0/8 allow
+    do-not-query-localhost: no
+    chroot: ""
+    username: ""
+    directory: "{tmp}"
+    pidfile: "{tmp}/pid"
+    use-syslog: no
+    logfile: "{tmp}/log"
+    verbosity: {verbosity}
+    num-threads: 2
+    module-config: "{module_config}"
+{extra}"""
+
+
+def remote_control_clause(tmp):
+    """remote-control on a unix socket in `tmp`, without certificates (unbound-control -c)."""
+    return f"""remote-control:
+    control-enable: yes
+    control-interface: "{tmp}/control.sock"
+    control-use-cert: no
+"""
+
+
 class UnboundInstance:
     """One `unbound -d` in its own temp dir. `write_conf(tmp, port)` writes the config and
     returns its path; unbound-control is taken from next to the daemon. stop() stops only this
