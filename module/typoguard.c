@@ -90,9 +90,10 @@ struct tg_module {
   struct module_env* env; /**< the daemon's environment (msg_cache) */
 };
 
-/** The engine opened by init, or NULL before init / after deinit. */
+/** The engine opened by init, or NULL before init / after deinit. `id` must be a valid
+ *  module index (operate checks it once). */
 static tg_engine* engine_of(struct module_env* env, int id) {
-  struct dynlibmod_env* de = dynlib_env(env, id);
+  struct dynlibmod_env* de = env != NULL ? (struct dynlibmod_env*)env->modinfo[id] : NULL;
   struct tg_module* m = de != NULL ? (struct tg_module*)de->dyn_env : NULL;
   return m != NULL ? m->engine : NULL;
 }
@@ -445,10 +446,12 @@ static void handle_error(struct module_qstate* qstate, int id) {
     record_event(engine, qstate, &q, &qs->verdict, TG_ANSWER_NXDOMAIN, TG_STAGE_ERROR, NULL, 0);
 }
 
-/** Module operate: dispatches the event; every path sets ext_state[id]; never fails. */
+/** Module operate: dispatches the event; every path sets ext_state[id] (an id outside
+ *  Unbound's module array has no slot and is ignored); never fails. */
 void operate(struct module_qstate* qstate, enum module_ev event, int id,
              struct outbound_entry* outbound) {
   (void)outbound;
+  if (qstate == NULL || id < 0 || id >= MAX_MODULE) return; /* no slot to report in */
   switch (event) {
     case module_event_new:
     case module_event_pass:
