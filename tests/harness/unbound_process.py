@@ -32,7 +32,13 @@ def free_port():
 
 
 def start_unbound(binary, conf, env=None):
-    """Starts `binary -d -c conf` in the foreground; the caller must stop() it in a finally."""
+    """Starts `binary -d -c conf` in the foreground; the caller must stop() it in a finally.
+    TG_DAEMON_PRELOAD in `env` (or the environment) becomes the daemon's LD_PRELOAD (a
+    sanitizer runtime, libfaketime), so that the test's own interpreter is not preloaded."""
+    env = dict(os.environ if env is None else env)
+    preload = env.pop("TG_DAEMON_PRELOAD", "")
+    if preload:
+        env["LD_PRELOAD"] = " ".join(p for p in (preload, env.get("LD_PRELOAD", "")) if p)
     return subprocess.Popen([binary, "-d", "-c", str(conf)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
 
