@@ -98,10 +98,12 @@ static tg_engine* engine_of(struct module_env* env, int id) {
   return m != NULL ? m->engine : NULL;
 }
 
-/** Per-query state in qstate->minfo[id], allocated in qstate->region for look-alikes only. */
+/** Per-query state in qstate->minfo[id], allocated in qstate->region at the query. */
 struct tg_query_state {
-  int monitored;      /**< monitor mode would have blocked: record the event at moddone */
-  tg_verdict verdict; /**< the verdict at the query */
+  uint64_t generation;   /**< policy generation that classified the qname */
+  int lookalike;         /**< the qname was a look-alike under that generation */
+  tg_verdict* monitored; /**< monitor mode would have blocked: the verdict, for the event
+                              recorded at moddone (in the region); NULL otherwise */
 };
 
 /** Passes the engine's operational messages (watcher, event log) to Unbound's log. */
@@ -229,11 +231,13 @@ void deinit(struct module_env* env, int id) {
   de->dyn_env = NULL;
 }
 
-/** Logs a decision at verbosity 1: name, type, deciding client, technique, protected domain,
- *  evidence, policy revision. Never fails (a long name is truncated by dname_str). */
+/** Logs a decision at verbosity 2 (the event log is the per-query record): name, type, deciding
+ * client, technique, protected domain, evidence, policy revision. Never fails (a long name is
+ * truncated by dname_str). */
 static void log_block(struct module_qstate* qstate, const tg_query* q, const tg_verdict* v,
                       const char* answer) {
   char name[LDNS_MAX_DOMAINLEN + 1], type[16], client[INET6_ADDRSTRLEN] = "none";
+  if (verbosity < VERB_DETAIL) return; /* nothing to format */
   dname_str(qstate->qinfo.qname, name);
   sldns_wire2str_type_buf(qstate->qinfo.qtype, type, sizeof(type));
   if (v->client_index >= 0 && (size_t)v->client_index < q->client_count) {
@@ -241,7 +245,7 @@ static void log_block(struct module_qstate* qstate, const tg_query* q, const tg_
     if (inet_ntop(c->ipv6 ? AF_INET6 : AF_INET, c->address, client, sizeof(client)) == NULL)
       snprintf(client, sizeof(client), "?");
   }
-  verbose(VERB_OPS, "typoguard: %s %s %s from %s: %s of %s: %s [policy %s]", answer, name, type,
+  verbose(VERB_DETAIL, "typoguard: %s %s %s from %s: %s of %s: %s [policy %s]", answer, name, type,
           client, v->technique_name, v->protected_domain, v->evidence, v->policy_revision);
 }
 
@@ -332,10 +336,18 @@ static void handle_query(struct module_qstate* qstate, int id) {
     return;
   }
   read_clients(qstate, &q);
+  uint64_t generation = tg_engine_generation(engine);
   tg_status st = tg_evaluate(engine, q.qname, q.qname_len, q.qtype, q.clients, q.client_count, &v);
   if (st != TG_OK) {
     log_err("typoguard: evaluate failed: %s; query passed on", tg_strerror(st));
     return;
+  }
+  struct tg_query_state* qs = regional_alloc(qstate->region, sizeof(*qs));
+  if (qs != NULL) { /* lets moddone skip re-classifying a name already found clean */
+    qs->generation = generation;
+    qs->lookalike = v.lookalike;
+    qs->monitored = NULL;
+    qstate->minfo[id] = qs;
   }
   if (!v.lookalike) return;
   /* Keep look-alikes out of the message cache whoever asks (notes §2.5). */
@@ -347,12 +359,11 @@ static void handle_query(struct module_qstate* qstate, int id) {
     return;
   }
   if (v.watched && v.action == TG_ACTION_LOG_ONLY) {
-    struct tg_query_state* qs = regional_alloc(qstate->region, sizeof(*qs));
     log_block(qstate, &q, &v, "would block (monitor)");
-    if (qs != NULL) {
-      qs->monitored = 1;
-      qs->verdict = v;
-      qstate->minfo[id] = qs;
+    tg_verdict* kept = qs != NULL ? regional_alloc(qstate->region, sizeof(*kept)) : NULL;
+    if (kept != NULL) {
+      *kept = v;
+      qs->monitored = kept;
     } else {
       record_event(engine, qstate, &q, &v, TG_ANSWER_RESOLVED, TG_STAGE_QUERY, NULL, 0);
     }
@@ -372,19 +383,26 @@ static void handle_answer(struct module_qstate* qstate, int id) {
   struct tg_query_state* qs = (struct tg_query_state*)qstate->minfo[id];
   tg_query q;
   tg_verdict v;
+  int clients_read = 0;
   qstate->ext_state[id] = module_finished;
   if (engine == NULL) return;
-  read_clients(qstate, &q);
   uint16_t qtype = qstate->qinfo.qtype, qclass = qstate->qinfo.qclass;
-  if (tg_evaluate(engine, q.qname, q.qname_len, qtype, q.clients, q.client_count, &v) == TG_OK &&
-      v.lookalike) {
-    tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
-    if (blocks(&v)) {
-      log_warn(
-          "typoguard: an in-scope client reached a look-alike's answer (joined query?); "
-          "blocked at the answer");
-      block(engine, qstate, &q, &v, TG_STAGE_ANSWER, NULL, 0);
-      return;
+  /* A name found clean at the query under the policy still in force stays clean (with
+   * unique_mesh no client can have joined); anything else is classified again. */
+  int known_clean = qs != NULL && !qs->lookalike && qs->generation == tg_engine_generation(engine);
+  if (!known_clean) {
+    read_clients(qstate, &q);
+    clients_read = 1;
+    if (tg_evaluate(engine, q.qname, q.qname_len, qtype, q.clients, q.client_count, &v) == TG_OK &&
+        v.lookalike) {
+      tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
+      if (blocks(&v)) {
+        log_warn(
+            "typoguard: an in-scope client reached a look-alike's answer (joined query?); "
+            "blocked at the answer");
+        block(engine, qstate, &q, &v, TG_STAGE_ANSWER, NULL, 0);
+        return;
+      }
     }
   }
   /* Owner names of the answer other than the qname: a CNAME chain into a look-alike. */
@@ -393,6 +411,10 @@ static void handle_answer(struct module_qstate* qstate, int id) {
   for (size_t i = 0; rep != NULL && i < rep->an_numrrsets; i++) {
     struct ub_packed_rrset_key* k = rep->rrsets[i];
     if (query_dname_compare(k->rk.dname, qstate->qinfo.qname) == 0) continue;
+    if (!clients_read) {
+      read_clients(qstate, &q);
+      clients_read = 1;
+    }
     tg_verdict tv;
     if (tg_evaluate(engine, k->rk.dname, k->rk.dname_len, qtype, q.clients, q.client_count, &tv) !=
             TG_OK ||
@@ -408,8 +430,10 @@ static void handle_answer(struct module_qstate* qstate, int id) {
   }
   if (led_into_lookalike)
     tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
-  if (qs != NULL && qs->monitored)
-    record_event(engine, qstate, &q, &qs->verdict, TG_ANSWER_RESOLVED, TG_STAGE_QUERY, NULL, 0);
+  if (qs != NULL && qs->monitored != NULL) {
+    if (!clients_read) read_clients(qstate, &q);
+    record_event(engine, qstate, &q, qs->monitored, TG_ANSWER_RESOLVED, TG_STAGE_QUERY, NULL, 0);
+  }
 }
 
 /**
@@ -442,8 +466,8 @@ static void handle_error(struct module_qstate* qstate, int id) {
     qstate->return_rcode = LDNS_RCODE_NXDOMAIN;
   }
   struct tg_query_state* qs = (struct tg_query_state*)qstate->minfo[id];
-  if (qs != NULL && qs->monitored)
-    record_event(engine, qstate, &q, &qs->verdict, TG_ANSWER_NXDOMAIN, TG_STAGE_ERROR, NULL, 0);
+  if (qs != NULL && qs->monitored != NULL)
+    record_event(engine, qstate, &q, qs->monitored, TG_ANSWER_NXDOMAIN, TG_STAGE_ERROR, NULL, 0);
 }
 
 /** Module operate: dispatches the event; every path sets ext_state[id] (an id outside

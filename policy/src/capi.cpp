@@ -440,6 +440,10 @@ tg_status tg_engine_record(tg_engine* engine, const tg_event* event) noexcept {
   }
 }
 
+std::uint64_t tg_engine_generation(const tg_engine* engine) noexcept {
+  return engine != nullptr ? engine->generation.load(std::memory_order_acquire) : 0;
+}
+
 tg_status tg_engine_stats(const tg_engine* engine, tg_stats* stats) noexcept {
   if (engine == nullptr || stats == nullptr) return TG_ERR_ARGUMENT;
   *stats = tg_stats{};

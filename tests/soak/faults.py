@@ -163,7 +163,9 @@ def test_clock_jumps(args, work):
     with open(stamp, "w") as f:
         f.write("+0\n")
     policy(path, "faults-clock", ["army.mil"], ["ml"])
-    env = {"TYPOGUARD_POLICY": path, "TYPOGUARD_EVENT_LOG": events, "TG_DAEMON_PRELOAD": lib,
+    # After a sanitizer runtime the test may already preload (asan-ubsan preset).
+    preload = ":".join(p for p in (os.environ.get("TG_DAEMON_PRELOAD", ""), lib) if p)
+    env = {"TYPOGUARD_POLICY": path, "TYPOGUARD_EVENT_LOG": events, "TG_DAEMON_PRELOAD": preload,
            "FAKETIME_TIMESTAMP_FILE": stamp, "FAKETIME_NO_CACHE": "1",
            "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
     ub = start(args, env, "clock jumps")

@@ -216,6 +216,10 @@ typedef struct tg_stats {
   uint64_t policy_generation; /**< 1 for the policy opened, +1 per swap */
 } tg_stats;
 
+/** The policy generation in force (1 at open, +1 per swap); 0 for NULL. One atomic load: cheap
+ *  enough for the query path (the module compares it to skip re-checking a clean name). */
+uint64_t tg_engine_generation(const tg_engine* engine) TG_NOEXCEPT;
+
 /** Fills `stats`; safe from any thread. Fails only with TG_ERR_ARGUMENT. */
 tg_status tg_engine_stats(const tg_engine* engine, tg_stats* stats) TG_NOEXCEPT;
 
