@@ -4,11 +4,13 @@ stopping exactly the process the test started (by its PID, never by name).
 
 Shared by tests/cli/cli_test.py (RPZ through Debian's Unbound) and tests/e2e/unbound_e2e.py
 (our dynlib Unbound with typoguard.so)."""
+import glob
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -31,16 +33,55 @@ def free_port():
     raise RuntimeError("no free port on 127.0.0.1")
 
 
-def start_unbound(binary, conf, env=None):
-    """Starts `binary -d -c conf` in the foreground; the caller must stop() it in a finally.
-    TG_DAEMON_PRELOAD in `env` (or the environment) becomes the daemon's LD_PRELOAD (a
-    sanitizer runtime, libfaketime), so that the test's own interpreter is not preloaded."""
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                     "WARNING: ThreadSanitizer")
+
+
+def daemon_env(env, conf):
+    """The daemon's environment. TG_DAEMON_PRELOAD (a sanitizer runtime set by
+    tests/CMakeLists.txt in sanitizer builds, libfaketime in tests/soak/faults.py) goes into the
+    daemon's LD_PRELOAD only, never this interpreter's. With a sanitizer runtime, reports are
+    fatal and written to <conf dir>/sanitizer.<pid>. Returns the environment and that report
+    prefix (None without a sanitizer runtime)."""
     env = dict(os.environ if env is None else env)
     preload = env.pop("TG_DAEMON_PRELOAD", "")
-    if preload:
-        env["LD_PRELOAD"] = " ".join(p for p in (preload, env.get("LD_PRELOAD", "")) if p)
-    return subprocess.Popen([binary, "-d", "-c", str(conf)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    if not preload:
+        return env, None
+    env["LD_PRELOAD"] = ":".join(p for p in (preload, env.get("LD_PRELOAD", "")) if p)
+    if "libasan" not in preload and "libubsan" not in preload:
+        return env, None
+    prefix = os.path.join(os.path.dirname(os.path.abspath(str(conf))), "sanitizer")
+    # LeakSanitizer runs when the daemon exits after SIGTERM (Unbound frees its state then);
+    # a leak, in typoguard.so or in Unbound, fails the test like any other report.
+    asan = f"detect_leaks=1:halt_on_error=1:abort_on_error=1:log_path={prefix}"
+    ubsan = f"halt_on_error=1:print_stacktrace=1:log_path={prefix}"
+    env["ASAN_OPTIONS"] = ":".join(p for p in (env.get("ASAN_OPTIONS", ""), asan) if p)
+    env["UBSAN_OPTIONS"] = ":".join(p for p in (env.get("UBSAN_OPTIONS", ""), ubsan) if p)
+    return env, prefix
+
+
+def start_unbound(binary, conf, env=None):
+    """Starts `binary -d -c conf` in the foreground; the caller must stop() it in a finally."""
+    env, prefix = daemon_env(env, conf)
+    process = subprocess.Popen([binary, "-d", "-c", str(conf)], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    process.tg_sanitizer_prefix = prefix
+    return process
+
+
+def check_sanitizer_reports(process, output):
+    """Raises RuntimeError (after printing them) when the daemon wrote sanitizer reports."""
+    prefix = getattr(process, "tg_sanitizer_prefix", None)
+    if prefix is None:
+        return
+    reports = [output] if any(m in output for m in SANITIZER_MARKERS) else []
+    for path in sorted(glob.glob(glob.escape(prefix) + ".*")):
+        with open(path, errors="replace") as f:
+            reports.append(f"{path}:\n{f.read()}")
+    if reports:
+        text = "\n".join(reports)
+        print(f"sanitizer report from unbound (pid {process.pid}):\n{text}", file=sys.stderr)
+        raise RuntimeError(f"sanitizer report from unbound (pid {process.pid})")
 
 
 def stop(process, grace=10):
@@ -53,8 +94,12 @@ def stop(process, grace=10):
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait(timeout=grace)
+    output = ""
     if process.stdout:
+        if getattr(process, "tg_sanitizer_prefix", None) is not None:
+            output = process.stdout.read()
         process.stdout.close()
+    check_sanitizer_reports(process, output)
 
 
 def read_tail(path, limit=6000):
