@@ -86,7 +86,11 @@ def check_sanitizer_reports(process, output):
 
 def stop(process, grace=10):
     """Stops the process this test started, by its PID: SIGTERM, then SIGKILL after `grace`
-    seconds; closes its output pipe."""
+    seconds; closes its output pipe and checks for sanitizer reports. A second call (a test's
+    explicit stop, then its cleanup) does nothing."""
+    if getattr(process, "tg_stopped", False):
+        return
+    process.tg_stopped = True
     if process.poll() is None:
         os.kill(process.pid, signal.SIGTERM)
         try:

@@ -153,6 +153,11 @@ def test_yang_missing(args, work):
 
 
 def test_clock_jumps(args, work):
+    if "libasan" in os.environ.get("TG_DAEMON_PRELOAD", ""):
+        # libfaketime and the ASan runtime together hang the daemon at start-up (seen here);
+        # the clock-jump case runs in the uninstrumented (ci) preset.
+        print("SKIP clock jumps: not under AddressSanitizer (libfaketime + ASan hang at start)")
+        return
     lib = next((p for p in FAKETIME_LIBS if os.path.exists(p)), None)
     if lib is None:
         check(False, "clock jumps: libfaketime is installed (Debian package libfaketime)")
@@ -163,9 +168,7 @@ def test_clock_jumps(args, work):
     with open(stamp, "w") as f:
         f.write("+0\n")
     policy(path, "faults-clock", ["army.mil"], ["ml"])
-    # After a sanitizer runtime the test may already preload (asan-ubsan preset).
-    preload = ":".join(p for p in (os.environ.get("TG_DAEMON_PRELOAD", ""), lib) if p)
-    env = {"TYPOGUARD_POLICY": path, "TYPOGUARD_EVENT_LOG": events, "TG_DAEMON_PRELOAD": preload,
+    env = {"TYPOGUARD_POLICY": path, "TYPOGUARD_EVENT_LOG": events, "TG_DAEMON_PRELOAD": lib,
            "FAKETIME_TIMESTAMP_FILE": stamp, "FAKETIME_NO_CACHE": "1",
            "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
     ub = start(args, env, "clock jumps")
