@@ -46,7 +46,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "harness"))
-from unbound_process import free_port  # noqa: E402
+from unbound_process import free_port, server_clause  # noqa: E402
 
 SEED = 20261123
 SUFFIXES = ["com", "net", "org"]  # one wildcard auth-zone each
@@ -215,22 +215,8 @@ def write_conf(tmp, port, args, module_config, rpz=None):
 """ if "dynlib" in module_config else ""
     conf = os.path.join(tmp, "unbound.conf")
     with open(conf, "w") as f:
-        f.write(f"""server:
-    interface: 127.0.0.1
-    port: {port}
-    interface-automatic: no
-    access-control: 127.0.0.0/8 allow
-    do-not-query-localhost: no
-    chroot: ""
-    username: ""
-    directory: "{tmp}"
-    pidfile: "{tmp}/pid"
-    use-syslog: no
-    logfile: "{tmp}/log"
-    verbosity: {args.verbosity}
-    num-threads: 1
-    module-config: "{module_config}"
-{zones}{rpz_clause}{dyn}""")
+        f.write(server_clause(tmp, port, module_config, args.verbosity, threads=1)
+                + zones + rpz_clause + dyn)
     return conf
 
 

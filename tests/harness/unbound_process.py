@@ -115,10 +115,11 @@ def read_tail(path, limit=6000):
         return "(no log)"
 
 
-def server_clause(tmp, port, module_config, verbosity=1, extra=""):
+def server_clause(tmp, port, module_config, verbosity=1, extra="", threads=2):
     """The `server:` clause every test instance shares: 127.0.0.1:`port` only, 127/8 allowed,
-    upstreams on loopback allowed, no chroot/user switch, files in `tmp`, num-threads: 2.
-    `extra` (indented lines) is appended inside the clause."""
+    upstreams on loopback allowed, no chroot/user switch, files in `tmp`, `threads` worker
+    threads (2 for every test; the benchmark pins one). `extra` (indented lines) is appended
+    inside the clause."""
     return f"""server:
     interface: 127.0.0.1
     port: {port}
@@ -132,7 +133,7 @@ def server_clause(tmp, port, module_config, verbosity=1, extra=""):
     use-syslog: no
     logfile: "{tmp}/log"
     verbosity: {verbosity}
-    num-threads: 2
+    num-threads: {threads}
     module-config: "{module_config}"
 {extra}"""
 
