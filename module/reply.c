@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Synthesised answers (NXDOMAIN + SOA, sinkhole A/AAAA/MX, NODATA + SOA) and the Extended DNS
- * Error, built as a wire packet and parsed into qstate->region. */
+ * Error. Records are written in wire format (no text parsing on the query path), assembled
+ * into a packet and parsed into qstate->region. */
 #include "reply.h"
 
-#include <arpa/inet.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "config.h"
@@ -19,29 +18,89 @@
 #include "util/net_help.h"
 #include "util/regional.h"
 
-/** Copies `name` into `out` (size `out_len`) as an absolute domain name ("." when empty).
- *  Fails (returns 0) when it does not fit. */
-static int absolute_name(const char* name, char* out, size_t out_len) {
-  size_t n = strlen(name);
-  if (n == 0) name = ".";
-  int w = snprintf(out, out_len, "%s%s", name, (n > 0 && name[n - 1] != '.') ? "." : "");
-  return w > 0 && (size_t)w < out_len;
+/** Writes `name` (presentation form, absolute or not; "" = the root) as a wire-format name at
+ *  out[0 .. *len), *len being the room on entry and the length written on return. Fails
+ *  (returns 0) when it does not parse or does not fit. */
+static int name_to_wire(const char* name, uint8_t* out, size_t* len) {
+  if (name[0] == '\0') {
+    if (*len < 1) return 0;
+    out[0] = 0;
+    *len = 1;
+    return 1;
+  }
+  return sldns_str2wire_dname_buf(name, out, len) == 0;
 }
 
-/** Parses the presentation-format RR `text` ("@" = `origin`) into `rr` (size *rr_len, set to
- *  the length written). Fails (returns 0) when the text does not parse or does not fit. */
-static int text_to_rr(const char* text, uint32_t ttl, uint8_t* origin, size_t origin_len,
-                      uint8_t* rr, size_t* rr_len) {
-  size_t dname_len = 0;
-  return sldns_str2wire_rr_buf(text, rr, rr_len, &dname_len, ttl, origin, origin_len, NULL, 0) ==
-         0;
+/** A resource record being written in wire format into a fixed buffer. */
+struct rr_writer {
+  uint8_t* buf;
+  size_t cap;
+  size_t len;
+  int ok; /**< 0 once anything did not fit */
+};
+
+/** Appends `n` bytes (nothing, and ok = 0, when they do not fit). */
+static void put(struct rr_writer* w, const void* data, size_t n) {
+  if (!w->ok || w->cap - w->len < n) {
+    w->ok = 0;
+    return;
+  }
+  memcpy(w->buf + w->len, data, n);
+  w->len += n;
 }
 
-/** Builds the verdict's SOA (owner: the qname's parent; the root for a TLD) into `rr`.
- *  Fails (returns 0) when MNAME/RNAME do not fit or the SOA does not parse. */
+/** Appends a 16-bit value in network order. */
+static void put_u16(struct rr_writer* w, uint16_t v) {
+  uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+  put(w, b, sizeof(b));
+}
+
+/** Appends a 32-bit value in network order. */
+static void put_u32(struct rr_writer* w, uint32_t v) {
+  uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+  put(w, b, sizeof(b));
+}
+
+/** Appends a presentation-form name in wire format. */
+static void put_name(struct rr_writer* w, const char* name) {
+  size_t n = w->ok ? w->cap - w->len : 0;
+  if (!w->ok || !name_to_wire(name, w->buf + w->len, &n)) {
+    w->ok = 0;
+    return;
+  }
+  w->len += n;
+}
+
+/** Starts an RR of class IN: owner, type, TTL and a zero RDLENGTH; returns the RDLENGTH offset,
+ *  which end_rr() fills in. */
+static size_t begin_rr(struct rr_writer* w, const uint8_t* owner, size_t owner_len, uint16_t type,
+                       uint32_t ttl) {
+  put(w, owner, owner_len);
+  put_u16(w, type);
+  put_u16(w, LDNS_RR_CLASS_IN);
+  put_u32(w, ttl);
+  size_t at = w->len;
+  put_u16(w, 0);
+  return at;
+}
+
+/** Sets the RDLENGTH of the RR begun at `at`; fails (ok = 0) when the RDATA is too long. */
+static void end_rr(struct rr_writer* w, size_t at) {
+  if (!w->ok) return;
+  size_t rdlen = w->len - at - 2;
+  if (rdlen > 0xffff) {
+    w->ok = 0;
+    return;
+  }
+  w->buf[at] = (uint8_t)(rdlen >> 8);
+  w->buf[at + 1] = (uint8_t)rdlen;
+}
+
+/** Builds the verdict's SOA (owner: the qname's parent; the root for a TLD; serial 1, refresh
+ *  3600, retry 600, expire 86400, MINIMUM and TTL from the verdict) into `rr` (room *rr_len,
+ *  set to the length written). Fails (returns 0) when MNAME/RNAME do not parse or fit. */
 static int soa_rr(struct module_qstate* qstate, const tg_verdict* verdict, uint8_t* rr,
                   size_t* rr_len) {
-  char mname[260], rname[260], text[700];
   uint8_t* qname = qstate->qinfo.qname;
   size_t qname_len = qstate->qinfo.qname_len;
   uint8_t* owner = qname;
@@ -50,13 +109,18 @@ static int soa_rr(struct module_qstate* qstate, const tg_verdict* verdict, uint8
     owner = qname + 1 + qname[0];
     owner_len = qname_len - 1 - qname[0];
   }
-  if (!absolute_name(verdict->soa_mname, mname, sizeof(mname)) ||
-      !absolute_name(verdict->soa_rname, rname, sizeof(rname)))
-    return 0;
-  int w = snprintf(text, sizeof(text), "@ %u IN SOA %s %s 1 3600 600 86400 %u",
-                   (unsigned)verdict->ttl, mname, rname, (unsigned)verdict->ttl);
-  if (w <= 0 || (size_t)w >= sizeof(text)) return 0;
-  return text_to_rr(text, verdict->ttl, owner, owner_len, rr, rr_len);
+  struct rr_writer w = {rr, *rr_len, 0, 1};
+  size_t at = begin_rr(&w, owner, owner_len, LDNS_RR_TYPE_SOA, verdict->ttl);
+  put_name(&w, verdict->soa_mname);
+  put_name(&w, verdict->soa_rname);
+  put_u32(&w, 1);     /* serial */
+  put_u32(&w, 3600);  /* refresh */
+  put_u32(&w, 600);   /* retry */
+  put_u32(&w, 86400); /* expire */
+  put_u32(&w, verdict->ttl);
+  end_rr(&w, at);
+  *rr_len = w.len;
+  return w.ok;
 }
 
 /**
@@ -111,46 +175,46 @@ int tg_reply_nxdomain_soa(struct module_qstate* qstate, const tg_verdict* verdic
   return set_reply(qstate, LDNS_RCODE_NXDOMAIN, NULL, 0, rr, rr_len);
 }
 
-/** Writes the sinkhole record for the question's type as presentation text into `text`
- *  ("" when the verdict has no record for that type: NODATA). Fails (returns 0) when a name
- *  does not fit or an address does not format. */
-static int sinkhole_text(uint16_t qtype, const tg_verdict* v, char* text, size_t text_len) {
-  char addr[INET6_ADDRSTRLEN], host[260];
-  int w = 0;
-  text[0] = '\0';
+/** Builds the sinkhole record for the question's type (owner: the qname as asked, the
+ *  client's case) into `rr` (room *rr_len, set to the length written; 0 when the verdict has no
+ *  record for that type: NODATA). Fails (returns 0) when the MX host does not parse or fit. */
+static int sinkhole_rr(struct module_qstate* qstate, const tg_verdict* v, uint8_t* rr,
+                       size_t* rr_len) {
+  uint16_t qtype = qstate->qinfo.qtype;
+  struct rr_writer w = {rr, *rr_len, 0, 1};
+  size_t at = 0;
   if (qtype == LDNS_RR_TYPE_A && v->has_ipv4) {
-    if (inet_ntop(AF_INET, v->sinkhole_ipv4, addr, sizeof(addr)) == NULL) return 0;
-    w = snprintf(text, text_len, "@ %u IN A %s", (unsigned)v->ttl, addr);
+    at = begin_rr(&w, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, v->ttl);
+    put(&w, v->sinkhole_ipv4, sizeof(v->sinkhole_ipv4));
   } else if (qtype == LDNS_RR_TYPE_AAAA && v->has_ipv6) {
-    if (inet_ntop(AF_INET6, v->sinkhole_ipv6, addr, sizeof(addr)) == NULL) return 0;
-    w = snprintf(text, text_len, "@ %u IN AAAA %s", (unsigned)v->ttl, addr);
+    at = begin_rr(&w, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, v->ttl);
+    put(&w, v->sinkhole_ipv6, sizeof(v->sinkhole_ipv6));
   } else if (qtype == LDNS_RR_TYPE_MX && v->mx_kind == TG_MX_HOST && v->mx_host[0] != '\0') {
-    if (!absolute_name(v->mx_host, host, sizeof(host))) return 0;
-    w = snprintf(text, text_len, "@ %u IN MX %u %s", (unsigned)v->ttl,
-                 (unsigned)v->mx_preference, host);
+    at = begin_rr(&w, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, v->ttl);
+    put_u16(&w, v->mx_preference);
+    put_name(&w, v->mx_host);
   } else if (qtype == LDNS_RR_TYPE_MX && v->mx_kind == TG_MX_NULL) {
-    w = snprintf(text, text_len, "@ %u IN MX 0 .", (unsigned)v->ttl); /* RFC 7505 */
+    at = begin_rr(&w, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, v->ttl);
+    put_u16(&w, 0); /* RFC 7505: preference 0, exchange "." */
+    put_name(&w, "");
   } else {
+    *rr_len = 0;
     return 1;
   }
-  return w > 0 && (size_t)w < text_len;
+  end_rr(&w, at);
+  *rr_len = w.len;
+  return w.ok;
 }
 
 /** See reply.h. */
 int tg_reply_sinkhole(struct module_qstate* qstate, const tg_verdict* verdict) {
-  char text[400];
   uint8_t rr[LDNS_RR_BUF_SIZE];
   size_t rr_len = sizeof(rr);
   qstate->return_msg = NULL;
   if (qstate->qinfo.qname == NULL || qstate->qinfo.qname_len == 0) return 0;
-  if (!sinkhole_text(qstate->qinfo.qtype, verdict, text, sizeof(text))) return 0;
-  if (text[0] != '\0') {
-    /* Owner "@" = the qname as asked (the client's case). */
-    if (!text_to_rr(text, verdict->ttl, qstate->qinfo.qname, qstate->qinfo.qname_len, rr,
-                    &rr_len))
-      return 0;
-    return set_reply(qstate, LDNS_RCODE_NOERROR, rr, rr_len, NULL, 0);
-  }
+  if (!sinkhole_rr(qstate, verdict, rr, &rr_len)) return 0;
+  if (rr_len > 0) return set_reply(qstate, LDNS_RCODE_NOERROR, rr, rr_len, NULL, 0);
+  rr_len = sizeof(rr);
   if (!soa_rr(qstate, verdict, rr, &rr_len)) return 0;
   return set_reply(qstate, LDNS_RCODE_NOERROR, NULL, 0, rr, rr_len); /* NODATA */
 }

@@ -12,7 +12,7 @@ struct module_qstate;
  * (owner: the qname's parent; MNAME/RNAME/TTL from `verdict`; MINIMUM = TTL), no AA, no AD
  * (security insecure), and return_rcode to NOERROR (the NXDOMAIN rcode is in the message flags,
  * which is what keeps the SOA in the encoded answer).
- * Fails (returns 0, return_msg left NULL) when the SOA text does not parse or the region is out
+ * Fails (returns 0, return_msg left NULL) when MNAME or RNAME does not parse or the region is out
  * of memory; the caller then falls back to a bare NXDOMAIN rcode, which needs no allocation.
  */
 int tg_reply_nxdomain_soa(struct module_qstate* qstate, const tg_verdict* verdict);
@@ -23,7 +23,7 @@ int tg_reply_nxdomain_soa(struct module_qstate* qstate, const tg_verdict* verdic
  * case); TTL from `verdict`. A -> sinkhole_ipv4, AAAA -> sinkhole_ipv6, MX -> `MX pref host`
  * (TG_MX_HOST) or `MX 0 .` (TG_MX_NULL, RFC 7505); anything else (no address of that family,
  * TG_MX_NONE, other types) -> NODATA with the verdict's SOA in the authority section.
- * Fails (returns 0, return_msg left NULL) when a record does not parse or the region is out of
+ * Fails (returns 0, return_msg left NULL) when a name does not parse or the region is out of
  * memory; the caller then falls back to a bare NXDOMAIN rcode.
  */
 int tg_reply_sinkhole(struct module_qstate* qstate, const tg_verdict* verdict);

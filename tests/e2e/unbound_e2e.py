@@ -97,6 +97,13 @@ def test_answers(args):
         check(r.rcode() == dns.rcode.NXDOMAIN and soa and not (r.flags & dns.flags.AD)
               and not r.answer,
               "army.ml MX from mail server 127.0.0.2 -> NXDOMAIN, SOA in authority, no AD", describe(r))
+        # The SOA is written in wire format by module/reply.c: every field of it, as the embedded
+        # default policy sets them (MINIMUM = TTL = answers/ttl).
+        check(soa and soa[0].name.to_text() == "ml." and soa[0].ttl == 60 and len(soa[0]) == 1
+              and soa[0][0].to_text()
+              == "typoguard.invalid. hostmaster.typoguard.invalid. 1 3600 600 86400 60",
+              "army.ml SOA: owner ml., TTL 60, typoguard.invalid. hostmaster.typoguard.invalid. "
+              "1 3600 600 86400 60", describe(r))
 
         r = ub.query("army.ml.", "MX", "127.0.0.1")
         print("    " + describe(r).replace("\n", "\n    "))
