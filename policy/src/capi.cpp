@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -428,8 +429,16 @@ tg_status tg_engine_record(tg_engine* engine, const tg_event* event) noexcept {
   }
   if (!engine->events || !engine->events_enabled.load(std::memory_order_relaxed)) return TG_OK;
   try {
-    engine->events->submit(
-        tg::audit::format_event(*event, std::chrono::system_clock::now(), engine->hostname));
+    // On the resolver's stack: the line is copied into the writer's queue, never allocated here.
+    std::array<char, tg::audit::kMaxEventLine> line;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+    const std::size_t n = tg::audit::format_event_into(line.data(), line.size(), *event,
+                                                       std::chrono::system_clock::now(),
+                                                       engine->hostname);
+    if (n == 0) {
+      engine->format_failures.fetch_add(1);
+      return TG_ERR_INTERNAL;
+    }
+    engine->events->submit(std::string_view(line.data(), n));
     return TG_OK;
   } catch (const std::bad_alloc&) {
     engine->format_failures.fetch_add(1);

@@ -423,6 +423,57 @@ TEST_CASE("audit: timestamps are UTC with milliseconds", "[audit]") {
   const auto epoch = std::chrono::system_clock::time_point{std::chrono::milliseconds{5}};
   CHECK(tg::audit::format_event(f.event, epoch, "")
             .rfind(R"({"@timestamp":"1970-01-01T00:00:00.005Z",)", 0) == 0);
+  // 2028-02-29T23:59:59.999Z (a leap day, the last millisecond of it)
+  const auto leap = std::chrono::system_clock::time_point{std::chrono::milliseconds{1835481599999LL}};
+  CHECK(tg::audit::format_event(f.event, leap, "")
+            .rfind(R"({"@timestamp":"2028-02-29T23:59:59.999Z",)", 0) == 0);
+}
+
+TEST_CASE("audit: the largest possible line fits kMaxEventLine; a smaller buffer fails cleanly",
+          "[audit]") {
+  EventFixture f;
+  // Every text field full of bytes that escape to six characters, names of 255 wire bytes
+  // that escape to \\DDD, a hostname of the longest length the engine keeps.
+  for (char* text : {f.verdict.technique_name, f.verdict.protected_domain, f.verdict.matched,
+                     f.verdict.evidence, f.verdict.policy_revision}) {
+    std::size_t size = 0;
+    if (text == f.verdict.technique_name) size = sizeof f.verdict.technique_name;
+    if (text == f.verdict.protected_domain) size = sizeof f.verdict.protected_domain;
+    if (text == f.verdict.matched) size = sizeof f.verdict.matched;
+    if (text == f.verdict.evidence) size = sizeof f.verdict.evidence;
+    if (text == f.verdict.policy_revision) size = sizeof f.verdict.policy_revision;
+    std::memset(text, 0x01, size);
+  }
+  f.verdict.technique = 200;  // unknown to this build: the verdict's own text is written
+  f.verdict.secondary = 200;
+  std::vector<std::uint8_t> name;
+  while (name.size() + 64 < 255) {
+    name.push_back(63);
+    name.insert(name.end(), 63, 0x01);
+  }
+  name.push_back(static_cast<std::uint8_t>(254 - name.size()));
+  name.insert(name.end(), 254 - name.size(), 0x01);
+  name.push_back(0);
+  REQUIRE(name.size() == 255);
+  f.qname = name;
+  f.event.target = name.data();
+  f.event.target_len = name.size();
+  f.client.ipv6 = 1;
+  std::memset(f.client.address, 0xab, sizeof f.client.address);
+  const std::string host(tg::audit::kMaxHostname, '\x01');
+  const std::string line = f.line(host);
+  INFO("line length " << line.size());
+  CHECK(line.size() > 10000);
+  CHECK(line.size() <= tg::audit::kMaxEventLine);
+  CHECK(line.find("\\u0001\\u0001") != std::string::npos);
+
+  std::vector<char> small(line.size() - 1);
+  CHECK(tg::audit::format_event_into(small.data(), small.size(), f.event, fixed_time(), host) ==
+        0);
+  std::vector<char> exact(line.size());
+  CHECK(tg::audit::format_event_into(exact.data(), exact.size(), f.event, fixed_time(), host) ==
+        line.size());
+  CHECK(std::string(exact.data(), exact.size()) == line);
 }
 
 // ---- writer ------------------------------------------------------------------------------

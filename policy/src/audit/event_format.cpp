@@ -26,29 +26,80 @@ std::string_view field(const char (&text)[N]) noexcept {
   return {text, ::strnlen(text, N)};
 }
 
-void append_u_escape(std::string& out, unsigned value) {
-  out += "\\u";
-  out += kHex[(value >> 12U) & 0xFU];
-  out += kHex[(value >> 8U) & 0xFU];
-  out += kHex[(value >> 4U) & 0xFU];
-  out += kHex[value & 0xFU];
+/// Writes one line into a caller's fixed buffer. Every append checks the room left once; when
+/// something does not fit, nothing more is written and ok() turns false.
+class Line {
+ public:
+  Line(char* buffer, std::size_t capacity) noexcept
+      : begin_(buffer), pos_(buffer), end_(buffer + capacity) {}
+
+  /// Room for `n` more bytes; false (and the line failed) when there is not.
+  bool room(std::size_t n) noexcept {
+    if (failed_ || static_cast<std::size_t>(end_ - pos_) < n) {
+      failed_ = true;
+      return false;
+    }
+    return true;
+  }
+  void raw(std::string_view s) noexcept {
+    if (!room(s.size())) return;
+    std::memcpy(pos_, s.data(), s.size());
+    pos_ += s.size();
+  }
+  void ch(char c) noexcept {
+    if (room(1)) *pos_++ = c;
+  }
+  /// Unchecked: only after room() said yes for these bytes.
+  void put(char c) noexcept { *pos_++ = c; }
+
+  [[nodiscard]] bool ok() const noexcept { return !failed_; }
+  [[nodiscard]] std::size_t size() const noexcept {
+    return static_cast<std::size_t>(pos_ - begin_);
+  }
+
+ private:
+  char* begin_;
+  char* pos_;
+  char* end_;
+  bool failed_ = false;
+};
+
+void append_u_escape(Line& out, unsigned value) {
+  if (!out.room(6)) return;
+  out.put('\\');
+  out.put('u');
+  out.put(kHex[(value >> 12U) & 0xFU]);
+  out.put(kHex[(value >> 8U) & 0xFU]);
+  out.put(kHex[(value >> 4U) & 0xFU]);
+  out.put(kHex[value & 0xFU]);
+}
+
+/// Whether a byte goes into a JSON string as it is: printable ASCII except '"' and '\\'.
+constexpr bool plain_json_byte(unsigned char b) noexcept {
+  return b >= 0x20U && b < 0x7FU && b != '"' && b != '\\';
 }
 
 /// Appends `text` (UTF-8, possibly malformed) as the body of a JSON string in pure ASCII:
 /// '"' and '\\' backslash-escaped, controls and DEL as \u00XX, other non-ASCII code points as
-/// \uXXXX (surrogate pairs above U+FFFF), each malformed byte as \ufffd.
-void append_json_text(std::string& out, std::string_view text) {
+/// \uXXXX (surrogate pairs above U+FFFF), each malformed byte as \ufffd. Runs of plain bytes
+/// are copied at once.
+void append_json_text(Line& out, std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
+    std::size_t run = pos;
+    while (run < text.size() && plain_json_byte(static_cast<unsigned char>(text[run]))) ++run;
+    if (run > pos) {
+      out.raw(text.substr(pos, run - pos));
+      pos = run;
+      if (pos == text.size()) break;
+    }
     const Utf8Char c = decode_utf8(text, pos);
     pos += c.length;
     if (!c.valid) {
       append_u_escape(out, 0xFFFDU);
     } else if (c.code_point == U'"' || c.code_point == U'\\') {
-      out += '\\';
-      out += static_cast<char>(c.code_point);
-    } else if (c.code_point >= 0x20U && c.code_point < 0x7FU) {
-      out += static_cast<char>(c.code_point);
+      out.ch('\\');
+      out.ch(static_cast<char>(c.code_point));
     } else if (c.code_point < 0x10000U) {
       append_u_escape(out, static_cast<unsigned>(c.code_point));
     } else {
@@ -61,16 +112,17 @@ void append_json_text(std::string& out, std::string_view text) {
 
 /// Appends one name byte in presentation form (already JSON-safe): a-z 0-9 '-' '_' as is,
 /// A-Z lower-cased, anything else as \DDD with the backslash doubled for JSON.
-void append_name_byte(std::string& out, std::uint8_t b) {
+void append_name_byte(Line& out, std::uint8_t b) {
   if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '-' || b == '_') {
-    out += static_cast<char>(b);
+    out.ch(static_cast<char>(b));
   } else if (b >= 'A' && b <= 'Z') {
-    out += static_cast<char>(b - 'A' + 'a');
-  } else {
-    out += "\\\\";
-    out += static_cast<char>('0' + b / 100);
-    out += static_cast<char>('0' + (b / 10) % 10);
-    out += static_cast<char>('0' + b % 10);
+    out.ch(static_cast<char>(b - 'A' + 'a'));
+  } else if (out.room(5)) {
+    out.put('\\');
+    out.put('\\');
+    out.put(static_cast<char>('0' + b / 100));
+    out.put(static_cast<char>('0' + (b / 10) % 10));
+    out.put(static_cast<char>('0' + b % 10));
   }
 }
 
@@ -78,18 +130,18 @@ void append_name_byte(std::string& out, std::uint8_t b) {
 /// with '.', no trailing dot, the root as ".". Reads only inside the buffer; returns false when
 /// the name is malformed (a label longer than 63, a label running past `len`, no root label,
 /// bytes after the root), in which case what could be read has been appended.
-bool append_wire_name(std::string& out, const std::uint8_t* wire, std::size_t len) {
+bool append_wire_name(Line& out, const std::uint8_t* wire, std::size_t len) {
   if (wire == nullptr || len == 0) return false;
   std::size_t pos = 0;
   bool first = true;
   while (pos < len) {
     const std::uint8_t label = wire[pos++];
     if (label == 0) {
-      if (first) out += '.';
+      if (first) out.ch('.');
       return pos == len;
     }
     if (label > 63) return false;
-    if (!first) out += '.';
+    if (!first) out.ch('.');
     first = false;
     const std::size_t available = len - pos < label ? len - pos : label;
     for (std::size_t i = 0; i < available; ++i) append_name_byte(out, wire[pos + i]);
@@ -99,74 +151,76 @@ bool append_wire_name(std::string& out, const std::uint8_t* wire, std::size_t le
   return false;
 }
 
-void key(std::string& out, std::string_view name) {
-  out += '"';
-  out += name;
-  out += "\":";
+void key(Line& out, std::string_view name) {
+  out.ch('"');
+  out.raw(name);
+  out.raw("\":");
 }
 
-void str(std::string& out, std::string_view name, std::string_view ascii_value) {
+/// A member whose value is known to be JSON-safe ASCII (our own constant names).
+void str(Line& out, std::string_view name, std::string_view ascii_value) {
   key(out, name);
-  out += '"';
-  out += ascii_value;
-  out += '"';
+  out.ch('"');
+  out.raw(ascii_value);
+  out.ch('"');
 }
 
-void text(std::string& out, std::string_view name, std::string_view utf8_value) {
+/// A member whose value is any UTF-8 text, escaped.
+void text(Line& out, std::string_view name, std::string_view utf8_value) {
   key(out, name);
-  out += '"';
+  out.ch('"');
   append_json_text(out, utf8_value);
-  out += '"';
+  out.ch('"');
 }
 
-void append_uint(std::string& out, unsigned long long value) {
+void append_uint(Line& out, unsigned long long value) {
   std::array<char, 24> digits{};
   std::size_t n = 0;
   do {
     digits[n++] = static_cast<char>('0' + value % 10);
     value /= 10;
   } while (value != 0);
-  while (n > 0) out += digits[--n];
+  if (!out.room(n)) return;
+  while (n > 0) out.put(digits[--n]);
 }
 
-void append_padded(std::string& out, long long value, int width) {
-  std::array<char, 24> digits{};
-  int n = 0;
-  auto v = static_cast<unsigned long long>(value < 0 ? 0 : value);
-  do {
-    digits[static_cast<std::size_t>(n++)] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0 && n < 20);
-  for (int i = n; i < width; ++i) out += '0';
-  while (n > 0) out += digits[static_cast<std::size_t>(--n)];
+/// `value` (0 .. 10^width - 1) with leading zeros to `width` digits.
+void append_padded(Line& out, unsigned value, int width) {
+  if (!out.room(static_cast<std::size_t>(width))) return;
+  std::array<char, 10> digits{};
+  for (int i = width; i-- > 0;) {
+    digits[static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  for (int i = 0; i < width; ++i) out.put(digits[static_cast<std::size_t>(i)]);
 }
 
-/// "2026-11-23T17:02:11.123Z" (UTC, milliseconds).
-void append_timestamp(std::string& out, std::chrono::system_clock::time_point now) {
-  using std::chrono::milliseconds;
-  const auto ms = std::chrono::floor<milliseconds>(now.time_since_epoch()).count();
-  const long long seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-  const long long millis = ms - seconds * 1000;
-  const auto t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  append_padded(out, static_cast<long long>(tm.tm_year) + 1900, 4);
-  out += '-';
-  append_padded(out, tm.tm_mon + 1, 2);
-  out += '-';
-  append_padded(out, tm.tm_mday, 2);
-  out += 'T';
-  append_padded(out, tm.tm_hour, 2);
-  out += ':';
-  append_padded(out, tm.tm_min, 2);
-  out += ':';
-  append_padded(out, tm.tm_sec, 2);
-  out += '.';
-  append_padded(out, millis, 3);
-  out += 'Z';
+/// "2026-11-23T17:02:11.123Z" (UTC, milliseconds; years before 0 or after 9999 clamp to their
+/// digits). Calendar arithmetic only: no gmtime(), no locale.
+void append_timestamp(Line& out, std::chrono::system_clock::time_point now) {
+  using namespace std::chrono;  // NOLINT(google-build-using-namespace): calendar types
+  const auto ms = floor<milliseconds>(now);
+  const auto day = floor<days>(ms);
+  const year_month_day date{day};
+  const hh_mm_ss<milliseconds> time{ms - day};
+  const int y = static_cast<int>(date.year());
+  append_padded(out, static_cast<unsigned>(y < 0 ? 0 : y), 4);
+  out.ch('-');
+  append_padded(out, static_cast<unsigned>(date.month()), 2);
+  out.ch('-');
+  append_padded(out, static_cast<unsigned>(date.day()), 2);
+  out.ch('T');
+  append_padded(out, static_cast<unsigned>(time.hours().count()), 2);
+  out.ch(':');
+  append_padded(out, static_cast<unsigned>(time.minutes().count()), 2);
+  out.ch(':');
+  append_padded(out, static_cast<unsigned>(time.seconds().count()), 2);
+  out.ch('.');
+  append_padded(out, static_cast<unsigned>(time.subseconds().count()), 3);
+  out.ch('Z');
 }
 
-void append_type(std::string& out, std::uint16_t qtype) {
+void append_type(Line& out, std::uint16_t qtype) {
   struct Entry {
     std::uint16_t type;
     const char* name;
@@ -182,46 +236,46 @@ void append_type(std::string& out, std::uint16_t qtype) {
   };
   for (const Entry& e : kTypes) {
     if (e.type == qtype) {
-      out += e.name;
+      out.raw(e.name);
       return;
     }
   }
-  out += "TYPE";
+  out.raw("TYPE");
   append_uint(out, qtype);
 }
 
-void append_class(std::string& out, std::uint16_t qclass) {
+void append_class(Line& out, std::uint16_t qclass) {
   switch (qclass) {
     case 1:
-      out += "IN";
+      out.raw("IN");
       return;
     case 3:
-      out += "CH";
+      out.raw("CH");
       return;
     case 4:
-      out += "HS";
+      out.raw("HS");
       return;
     case 254:
-      out += "NONE";
+      out.raw("NONE");
       return;
     case 255:
-      out += "ANY";
+      out.raw("ANY");
       return;
     default:
-      out += "CLASS";
+      out.raw("CLASS");
       append_uint(out, qclass);
   }
 }
 
-void append_rcode(std::string& out, std::uint8_t rcode) {
+void append_rcode(Line& out, std::uint8_t rcode) {
   static constexpr const char* kRcodes[] = {
       "NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED",
       "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE", "DSOTYPENI",
   };
   if (rcode < std::size(kRcodes)) {
-    out += kRcodes[rcode];
+    out.raw(kRcodes[rcode]);
   } else {
-    out += "RCODE";
+    out.raw("RCODE");
     append_uint(out, rcode);
   }
 }
@@ -294,27 +348,38 @@ std::string_view technique_text(std::uint8_t number, std::string_view fallback) 
   return fallback.empty() ? std::string_view{"none"} : fallback;
 }
 
-void append_source(std::string& out, const tg_client& client) {
-  std::array<char, INET6_ADDRSTRLEN> ip{};
-  const int family = client.ipv6 != 0 ? AF_INET6 : AF_INET;
-  if (::inet_ntop(family, client.address, ip.data(), static_cast<socklen_t>(ip.size())) ==
-      nullptr) {
+/// The client's address as text: IPv4 dotted quad written here, IPv6 through inet_ntop.
+void append_ip(Line& out, const tg_client& client) {
+  if (client.ipv6 == 0) {
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (i != 0) out.ch('.');
+      append_uint(out, client.address[i]);
+    }
     return;
   }
-  out += ",\"source\":{";
-  str(out, "ip", ip.data());
+  std::array<char, INET6_ADDRSTRLEN> ip{};
+  if (::inet_ntop(AF_INET6, client.address, ip.data(), static_cast<socklen_t>(ip.size())) !=
+      nullptr) {
+    out.raw(ip.data());
+  }
+}
+
+void append_source(Line& out, const tg_client& client) {
+  out.raw(",\"source\":{\"ip\":\"");
+  append_ip(out, client);
+  out.ch('"');
   if (client.port != 0) {
-    out += ',';
-    key(out, "port");
+    out.raw(",\"port\":");
     append_uint(out, client.port);
   }
-  out += '}';
+  out.ch('}');
 }
 
 }  // namespace
 
-std::string format_event(const tg_event& event, std::chrono::system_clock::time_point now,
-                         const std::string& hostname) {
+std::size_t format_event_into(char* buffer, std::size_t capacity, const tg_event& event,
+                              std::chrono::system_clock::time_point now,
+                              std::string_view hostname) noexcept {
   const tg_verdict& v = *event.verdict;
   const std::string_view technique = technique_text(v.technique, field(v.technique_name));
   const EventKind kind = event_kind(event.answer);
@@ -322,88 +387,94 @@ std::string format_event(const tg_event& event, std::chrono::system_clock::time_
   const std::string_view evidence = field(v.evidence);
   const std::string_view revision = field(v.policy_revision);
 
-  std::string out;
-  out.reserve(1536);
-  out += '{';
+  Line out(buffer, capacity);
+  out.ch('{');
   key(out, "@timestamp");
-  out += '"';
+  out.ch('"');
   append_timestamp(out, now);
-  out += "\",\"ecs\":{\"version\":\"8.11.0\"}";
+  out.raw("\",\"ecs\":{\"version\":\"8.11.0\"}");
 
-  out += ",\"event\":{\"kind\":\"alert\",\"category\":[\"network\"],\"type\":[\"";
-  out += kind.type;
-  out += "\"],";
+  out.raw(",\"event\":{\"kind\":\"alert\",\"category\":[\"network\"],\"type\":[\"");
+  out.raw(kind.type);
+  out.raw("\"],");
   str(out, "action", kind.action);
-  out += ",\"outcome\":\"success\",\"module\":\"typoguard\",\"dataset\":\"typoguard.events\",";
+  out.raw(",\"outcome\":\"success\",\"module\":\"typoguard\",\"dataset\":\"typoguard.events\",");
   text(out, "reason", evidence);
-  out += '}';
+  out.ch('}');
 
-  out += ",\"observer\":{\"product\":\"typoguard\",\"type\":\"dns\"";
+  out.raw(",\"observer\":{\"product\":\"typoguard\",\"type\":\"dns\"");
   if (!hostname.empty()) {
-    out += ',';
+    out.ch(',');
     text(out, "hostname", hostname);
   }
-  out += '}';
+  out.ch('}');
 
   if (event.client != nullptr) append_source(out, *event.client);
 
-  out += ",\"dns\":{\"type\":\"query\"";
+  out.raw(",\"dns\":{\"type\":\"query\"");
   if (event.query_id != 0) {
-    out += ",\"id\":\"";
+    out.raw(",\"id\":\"");
     append_uint(out, event.query_id);
-    out += '"';
+    out.ch('"');
   }
-  out += ",\"question\":{\"name\":\"";
+  out.raw(",\"question\":{\"name\":\"");
   const bool name_ok = append_wire_name(out, event.qname, event.qname_len);
-  out += "\",\"type\":\"";
+  out.raw("\",\"type\":\"");
   append_type(out, event.qtype);
-  out += "\",\"class\":\"";
+  out.raw("\",\"class\":\"");
   append_class(out, event.qclass);
-  out += "\"},\"response_code\":\"";
+  out.raw("\"},\"response_code\":\"");
   append_rcode(out, event.rcode);
-  out += "\"}";
+  out.raw("\"}");
 
-  out += ",\"rule\":{";
-  str(out, "name", technique);
-  out += ",\"id\":\"";
+  out.raw(",\"rule\":{");
+  text(out, "name", technique);
+  out.raw(",\"id\":\"");
   append_json_text(out, protected_domain);
-  out += '/';
-  out += technique;
-  out += "\",\"ruleset\":\"typoguard\",\"category\":\"typosquatting\",";
+  out.ch('/');
+  append_json_text(out, technique);
+  out.raw("\",\"ruleset\":\"typoguard\",\"category\":\"typosquatting\",");
   text(out, "version", revision);
-  out += '}';
+  out.ch('}');
 
-  out += ",\"typoguard\":{";
+  out.raw(",\"typoguard\":{");
   text(out, "protected_domain", protected_domain);
-  out += ',';
-  str(out, "technique", technique);
+  out.ch(',');
+  text(out, "technique", technique);
   if (v.secondary != 0) {
-    out += ',';
-    str(out, "secondary_technique", technique_text(v.secondary, {}));
+    out.ch(',');
+    text(out, "secondary_technique", technique_text(v.secondary, {}));
   }
-  out += ',';
+  out.ch(',');
   text(out, "matched", field(v.matched));
-  out += ',';
+  out.ch(',');
   text(out, "evidence", evidence);
-  out += ',';
+  out.ch(',');
   str(out, "mode", v.monitor != 0 ? "monitor" : "enforce");
-  out += ',';
+  out.ch(',');
   str(out, "action", action_name(v.action));
-  out += ',';
+  out.ch(',');
   str(out, "answer", answer_name(event.answer));
-  out += ',';
+  out.ch(',');
   str(out, "stage", stage_name(event.stage));
   if (event.target != nullptr) {
-    out += ",\"target\":\"";
+    out.raw(",\"target\":\"");
     const bool target_ok = append_wire_name(out, event.target, event.target_len);
-    out += '"';
-    if (!target_ok) out += ",\"malformed_target\":true";
+    out.ch('"');
+    if (!target_ok) out.raw(",\"malformed_target\":true");
   }
-  if (!name_ok) out += ",\"malformed_name\":true";
-  out += ',';
+  if (!name_ok) out.raw(",\"malformed_name\":true");
+  out.ch(',');
   text(out, "policy_revision", revision);
-  out += "}}";
-  return out;
+  out.raw("}}");
+  return out.ok() ? out.size() : 0;
+}
+
+std::string format_event(const tg_event& event, std::chrono::system_clock::time_point now,
+                         std::string_view hostname) {
+  std::string line(kMaxEventLine, '\0');
+  line.resize(format_event_into(line.data(), line.size(), event, now, hostname));
+  return line;
 }
 
 }  // namespace tg::audit

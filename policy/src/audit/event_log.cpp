@@ -301,7 +301,7 @@ EventLog::~EventLog() {
 
 void EventLog::set_path(const std::string& path) noexcept { impl_->sink->set_path(path); }
 
-void EventLog::submit(std::string line) noexcept {
+void EventLog::submit(std::string_view line) noexcept {
   impl_->shared->queued.fetch_add(1);
   try {
     impl_->logger->log(spdlog::level::info, spdlog::string_view_t{line.data(), line.size()});

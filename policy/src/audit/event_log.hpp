@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace tg::audit {
 
@@ -44,8 +45,8 @@ class EventLog {
   void set_path(const std::string& path) noexcept;
 
   /// Queues one line (without the newline). Never blocks, never throws: a full queue drops
-  /// the oldest waiting line; a failure to queue counts as a drop.
-  void submit(std::string line) noexcept;
+  /// the oldest waiting line; a failure to queue counts as a drop. The line is copied.
+  void submit(std::string_view line) noexcept;
 
   /// Writes what is queued now and waits until it is in the file (tests, shutdown); gives up
   /// after 10 s without progress (a hung disk). Never throws.
