@@ -117,6 +117,28 @@ void fill_answer(tg_verdict& v, const tg::Policy& policy) {
   copy_text(v.policy_revision, policy.revision);
 }
 
+// The verdict for a name that is no look-alike: scalars zero (action PASS, no client), every
+// string empty. Cheaper than value-initialising the whole struct (2.5 KB of text arrays).
+void clean_verdict(tg_verdict& v) noexcept {
+  v.action = TG_ACTION_PASS;
+  v.lookalike = 0;
+  v.in_scope = 0;
+  v.watched = 0;
+  v.client_index = -1;
+  v.technique = 0;
+  v.secondary = 0;
+  for (char* text : {v.technique_name, v.protected_domain, v.matched, v.evidence, v.ede_text,
+                     v.mx_host, v.soa_mname, v.soa_rname, v.policy_revision}) {
+    text[0] = '\0';
+  }
+  v.ttl = 0;
+  v.has_ipv4 = 0;
+  v.has_ipv6 = 0;
+  v.mx_kind = TG_MX_NONE;
+  v.mx_preference = 0;
+  v.monitor = 0;
+}
+
 tg_status evaluate(const tg_engine& engine, const std::uint8_t* qname, std::size_t qname_len,
                    std::uint16_t qtype, const tg_client* clients, std::size_t client_count,
                    tg_verdict& v) {
@@ -125,11 +147,14 @@ tg_status evaluate(const tg_engine& engine, const std::uint8_t* qname, std::size
   const tg::NameInfo name = tg::analyse_wire_name(
       qname, qname_len, tg::PublicSuffixList::instance(), policy.private_suffixes);
   const tg::Match m = snap->classify(name);
+  if (!m.is_lookalike()) {
+    clean_verdict(v);
+    return TG_OK;
+  }
   v = tg_verdict{};
   v.client_index = -1;
-  v.lookalike = m.is_lookalike() ? 1 : 0;
+  v.lookalike = 1;
   fill_answer(v, policy);
-  if (!m.is_lookalike()) return TG_OK;
   v.technique = static_cast<std::uint8_t>(m.technique);
   v.secondary = static_cast<std::uint8_t>(m.secondary);
   copy_text(v.technique_name, tg::technique_name(m.technique));
@@ -368,11 +393,19 @@ tg_status tg_evaluate(const tg_engine* engine, const std::uint8_t* qname, std::s
   }
 }
 
+int tg_may_be_lookalike(const tg_engine* engine, const std::uint8_t* qname,
+                        std::size_t qname_len) noexcept {
+  if (engine == nullptr || qname == nullptr) return 1;
+  const std::shared_ptr<const tg::Snapshot> snap = engine->snapshot.load();
+  return snap->may_be_lookalike(qname, qname_len) ? 1 : 0;
+}
+
 int tg_is_lookalike(const tg_engine* engine, const std::uint8_t* qname,
                     std::size_t qname_len) noexcept {
   if (engine == nullptr || qname == nullptr) return 0;
   try {
     const auto snap = engine->snapshot.load();
+    if (!snap->may_be_lookalike(qname, qname_len)) return 0;
     const tg::NameInfo name = tg::analyse_wire_name(
         qname, qname_len, tg::PublicSuffixList::instance(), snap->policy().private_suffixes);
     return snap->classify(name).is_lookalike() ? 1 : 0;
@@ -430,10 +463,10 @@ tg_status tg_engine_record(tg_engine* engine, const tg_event* event) noexcept {
   if (!engine->events || !engine->events_enabled.load(std::memory_order_relaxed)) return TG_OK;
   try {
     // On the resolver's stack: the line is copied into the writer's queue, never allocated here.
-    std::array<char, tg::audit::kMaxEventLine> line;  // NOLINT(cppcoreguidelines-pro-type-member-init)
-    const std::size_t n = tg::audit::format_event_into(line.data(), line.size(), *event,
-                                                       std::chrono::system_clock::now(),
-                                                       engine->hostname);
+    std::array<char, tg::audit::kMaxEventLine>
+        line;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+    const std::size_t n = tg::audit::format_event_into(
+        line.data(), line.size(), *event, std::chrono::system_clock::now(), engine->hostname);
     if (n == 0) {
       engine->format_failures.fetch_add(1);
       return TG_ERR_INTERNAL;

@@ -3,6 +3,7 @@
 
 #include "classify/protected_index.hpp"
 #include "name/homoglyph.hpp"
+#include "name/plain_name.hpp"
 #include "name/psl.hpp"
 
 namespace tg {
@@ -23,6 +24,11 @@ NameInfo Snapshot::analyse(std::string_view name) const {
 }
 
 Match Snapshot::classify(const NameInfo& name) const { return index_->classify(name); }
+
+bool Snapshot::may_be_lookalike(const std::uint8_t* wire, std::size_t len) const noexcept {
+  PlainName name;
+  return !name.read(wire, len, HomoglyphTable::instance()) || index_->may_match(name);
+}
 
 const ProtectedIndex& Snapshot::index() const noexcept { return *index_; }
 

@@ -3,6 +3,8 @@
 // Built once per (re)load, then shared read-only by all threads through shared_ptr.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -32,6 +34,12 @@ class Snapshot {
   /// Example: classify("mail.army.ml") -> LookAlike army.mil suffix-typo.
   [[nodiscard]] Match classify(const NameInfo& name) const;
   [[nodiscard]] Match classify(std::string_view name) const { return classify(analyse(name)); }
+
+  /// Whether the wire-format name `wire[0 .. len)` may be a look-alike: false proves that
+  /// classify() of it finds none (ProtectedIndex::may_match); true for every name the screen
+  /// cannot read (IDN, odd bytes, malformed), which classify() must then decide. The query
+  /// path's first step: no allocation, never throws.
+  [[nodiscard]] bool may_be_lookalike(const std::uint8_t* wire, std::size_t len) const noexcept;
 
   /// The compiled indexes (for variants() and memory reporting).
   [[nodiscard]] const ProtectedIndex& index() const noexcept;

@@ -5,7 +5,8 @@
 //   selector bits 0-1: client count (0..3); bits 2-4: first client of kClients;
 //   bit 5: the company policy (policy/examples/company.json) instead of the embedded default;
 //   bit 6: the event's CNAME target is the qname itself; bit 7: no client in the event.
-// Checks: tg_evaluate never fails on input bytes, tg_is_lookalike agrees with the verdict,
+// Checks: tg_evaluate never fails on input bytes, tg_is_lookalike agrees with the verdict, the
+// screen (tg_may_be_lookalike) lets every look-alike through, a clean verdict says nothing,
 // every verdict string is NUL-terminated inside its array, and format_event emits pure
 // printable ASCII (0x20..0x7e).
 #include <chrono>
@@ -84,6 +85,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const int lookalike = tg_is_lookalike(engine, qname, qname_len);
   if (lookalike != v.lookalike) __builtin_trap();
+  // The screen never hides a look-alike (it may let clean names through).
+  if (v.lookalike != 0 && tg_may_be_lookalike(engine, qname, qname_len) == 0) __builtin_trap();
+  if (v.lookalike == 0 && (v.action != TG_ACTION_PASS || v.technique != 0 || v.evidence[0] != 0))
+    __builtin_trap();
   if (v.client_index < -1 || v.client_index >= static_cast<int>(client_count)) __builtin_trap();
   check_terminated(v.technique_name);
   check_terminated(v.protected_domain);

@@ -55,7 +55,9 @@ typedef struct tg_client {
 typedef struct tg_engine tg_engine;
 
 /** The outcome of tg_evaluate(). Strings are NUL-terminated and truncated to their arrays;
- *  it holds no pointer into the engine, so it stays valid after a reload or close. */
+ *  it holds no pointer into the engine, so it stays valid after a reload or close. For a name
+ *  that is no look-alike only lookalike (0), action (PASS) and client_index (-1) say anything:
+ *  every other number is 0 and every string empty. */
 typedef struct tg_verdict {
   tg_action action;        /**< for the most restrictive in-scope client */
   int lookalike;           /**< 1: the name is a look-alike whoever asks (keep it out of caches) */
@@ -114,6 +116,16 @@ tg_status tg_engine_describe(const tg_engine* engine, char* out, size_t out_len)
 tg_status tg_evaluate(const tg_engine* engine, const uint8_t* qname, size_t qname_len,
                       uint16_t qtype, const tg_client* clients, size_t client_count,
                       tg_verdict* verdict) TG_NOEXCEPT;
+
+/**
+ * The screen: 0 proves that `qname` (wire format) is no look-alike under the policy in force
+ * (tg_evaluate() would set lookalike to 0); 1 means only tg_evaluate() can tell. An ordinary
+ * host name costs a few hundred instructions and no allocation, so the module calls it first
+ * and reads clients and builds a verdict only for the few names it lets through. Names the
+ * screen cannot read (IDN, odd bytes, malformed) always give 1, and so do NULL arguments.
+ */
+int tg_may_be_lookalike(const tg_engine* engine, const uint8_t* qname,
+                        size_t qname_len) TG_NOEXCEPT;
 
 /** 1 when `qname` (wire format) is a look-alike for any client, else 0 (also on any error). */
 int tg_is_lookalike(const tg_engine* engine, const uint8_t* qname, size_t qname_len) TG_NOEXCEPT;
@@ -207,12 +219,12 @@ tg_status tg_engine_record(tg_engine* engine, const tg_event* event) TG_NOEXCEPT
 
 /** Counters since the engine was opened. */
 typedef struct tg_stats {
-  uint64_t events_queued;  /**< lines handed to the writer */
-  uint64_t events_written; /**< lines written to the file */
-  uint64_t events_dropped; /**< lost: queue overrun, formatting failure, or no file open */
+  uint64_t events_queued;     /**< lines handed to the writer */
+  uint64_t events_written;    /**< lines written to the file */
+  uint64_t events_dropped;    /**< lost: queue overrun, formatting failure, or no file open */
   uint64_t event_log_reopens; /**< the file was reopened (rotation, or after an error) */
-  uint64_t reloads;        /**< policy swaps by the watcher */
-  uint64_t reload_failures; /**< changed policy files that did not load */
+  uint64_t reloads;           /**< policy swaps by the watcher */
+  uint64_t reload_failures;   /**< changed policy files that did not load */
   uint64_t policy_generation; /**< 1 for the policy opened, +1 per swap */
 } tg_stats;
 

@@ -341,7 +341,7 @@ class ProtectedIndex::Query {
   void label_and_suffix(std::size_t k) {
     const std::string_view label = name_.labels[k].ascii;
     const std::string_view suffix = tail(k + 1);
-    if (!near_protected_suffix(suffix)) return;  // most names: nothing to combine with
+    if (!index_.near_protected_suffix(suffix)) return;  // most names: nothing to combine with
     const auto try_entry = [&](std::uint32_t id, Technique label_technique,
                                std::string label_evidence) {
       const ProtectedEntry& e = index_.entries_[id];
@@ -383,22 +383,6 @@ class ProtectedIndex::Query {
       if (ev && weak_glyphs_plausible(ev->weak_substitutions, index_.entries_[id].label.size()))
         try_entry(id, Technique::Homoglyph, glyph_evidence(*ev));
     }
-  }
-
-  // Whether `suffix` is exactly one edit away from the suffix of some protected domain.
-  [[nodiscard]] bool near_protected_suffix(std::string_view suffix) const {
-    const auto one_edit = [&](std::uint64_t h) {
-      for (const std::uint32_t id : index_.suffix_del1_.find(h)) {
-        if (single_edit(index_.suffixes_[id], suffix)) return true;
-      }
-      return false;
-    };
-    const DeletionHashes hashes(suffix);
-    if (one_edit(hashes.whole())) return true;
-    for (std::size_t i = 0; i < suffix.size(); ++i) {
-      if (one_edit(hashes.without(i))) return true;
-    }
-    return false;
   }
 
   // armymil.com, army-mil.com, wwwarmy.mil, www-army.mil.
@@ -523,6 +507,21 @@ class ProtectedIndex::Query {
   std::optional<Candidate> best_;
 };
 
+bool ProtectedIndex::near_protected_suffix(std::string_view suffix) const noexcept {
+  const auto one_edit = [&](std::uint64_t h) {
+    for (const std::uint32_t id : suffix_del1_.find(h)) {
+      if (single_edit(suffixes_[id], suffix)) return true;
+    }
+    return false;
+  };
+  const DeletionHashes hashes(suffix);
+  if (one_edit(hashes.whole())) return true;
+  for (std::size_t i = 0; i < suffix.size(); ++i) {
+    if (one_edit(hashes.without(i))) return true;
+  }
+  return false;
+}
+
 ProtectedIndex::ProtectedIndex(const Policy& policy, const PublicSuffixList& psl,
                                const HomoglyphTable& glyphs)
     : policy_(policy), psl_(psl), glyphs_(glyphs) {
@@ -552,8 +551,15 @@ ProtectedIndex::ProtectedIndex(const Policy& policy, const PublicSuffixList& psl
     label_del1_.add(hash_bytes(e.label), id);
     for (std::size_t k = 0; k < e.label.size(); ++k) label_del1_.add(hash_without(e.label, k), id);
     label_exact_.add(hash_bytes(e.label), id);
-    visual_full_.add(hash_bytes(glyphs.key(e.full)), id);
-    visual_label_.add(hash_bytes(glyphs.key(e.label)), id);
+    const std::string full_key = glyphs.key(e.full);
+    const std::string label_key = glyphs.key(e.label);
+    visual_full_.add(hash_bytes(full_key), id);
+    visual_label_.add(hash_bytes(label_key), id);
+    for (auto [range, size] : {std::pair{&visual_full_length_, full_key.size()},
+                               std::pair{&visual_label_length_, label_key.size()}}) {
+      range->first = std::min(range->first, size);
+      range->second = std::max(range->second, size);
+    }
     joined_.add(hash_bytes(without_dots(e.full, 0)), join_value(id, JoinKind::JoinedAll));
     joined_.add(hash_bytes(without_dots(e.full, '-')), join_value(id, JoinKind::HyphenatedAll));
     for (const std::string_view prefix : kHostPrefixes) {
@@ -585,6 +591,21 @@ ProtectedIndex::ProtectedIndex(const Policy& policy, const PublicSuffixList& psl
                        &visual_label_, &joined_, &allow_, &blocked_, &suffix_del1_}) {
     h->build();
   }
+  // The screen: every hash whose index can offer a candidate (screen.cpp probes the same).
+  std::vector<std::uint64_t> keys;
+  for (const HashIndex* h : {&exact_, &full_del1_, &label_del1_, &label_exact_, &visual_full_,
+                             &visual_label_, &joined_, &blocked_}) {
+    h->append_hashes(keys);
+  }
+  screen_.build(std::move(keys));
+  // What near_protected_suffix() accepts, for the screen: every string over the bytes of a
+  // plain name (name/plain_name.hpp) and the dot that is one edit from a protected suffix.
+  std::vector<std::uint64_t> near;
+  for (const std::string& suffix : suffixes_) {
+    for_each_single_edit(suffix, kPlainNameBytes,
+                         [&](std::string_view s) { near.push_back(hash_bytes(s)); });
+  }
+  near_suffixes_.build(std::move(near));
 }
 
 Match ProtectedIndex::classify(const NameInfo& name) const {
@@ -628,7 +649,7 @@ std::size_t ProtectedIndex::memory_bytes() const noexcept {
                              &visual_label_, &joined_, &allow_, &blocked_, &suffix_del1_}) {
     bytes += h->memory_bytes();
   }
-  return bytes;
+  return bytes + screen_.memory_bytes();
 }
 
 }  // namespace tg

@@ -5,7 +5,9 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 
 namespace tg {
 
@@ -28,6 +30,36 @@ struct Edit {
 /// Example: single_edit("army.mil", "army.ml") -> Delete 'i' at 6.
 [[nodiscard]] std::optional<Edit> single_edit(std::string_view reference,
                                               std::string_view observed) noexcept;
+
+/// Calls fn(s) for every string s that single_edit(reference, s) accepts and whose inserted or
+/// substituting byte (if any) is one of `alphabet`: reference's whole one-edit neighbourhood
+/// over that alphabet. A string may come more than once. Allocates one working string.
+template <class Fn>
+void for_each_single_edit(std::string_view reference, std::string_view alphabet, Fn&& fn) {
+  std::string s;
+  for (std::size_t i = 0; i <= reference.size(); ++i) {  // insertions
+    for (const char c : alphabet) {
+      s.assign(reference.substr(0, i)).push_back(c);
+      s.append(reference.substr(i));
+      fn(std::string_view(s));
+    }
+  }
+  for (std::size_t i = 0; i < reference.size(); ++i) {
+    s.assign(reference.substr(0, i)).append(reference.substr(i + 1));  // deletion
+    fn(std::string_view(s));
+    for (const char c : alphabet) {  // substitutions
+      if (c == reference[i]) continue;
+      s.assign(reference);
+      s[i] = c;
+      fn(std::string_view(s));
+    }
+    if (i + 1 < reference.size() && reference[i] != reference[i + 1]) {  // transposition
+      s.assign(reference);
+      std::swap(s[i], s[i + 1]);
+      fn(std::string_view(s));
+    }
+  }
+}
 
 /// True when `a` and `b` are adjacent keys on a QWERTY, QWERTZ or AZERTY keyboard.
 [[nodiscard]] bool keyboard_neighbours(char a, char b) noexcept;

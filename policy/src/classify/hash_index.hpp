@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// A compact read-only multimap from 64-bit string hashes to entry numbers, built at load time.
-// Lookups are one probe sequence in a flat table; callers confirm candidates against the real
-// strings, so hash collisions cost time, never correctness.
+// A compact read-only multimap from 64-bit string hashes (name/name_hash.hpp) to entry numbers,
+// built at load time, and a fingerprint set of such hashes for the screen. Lookups are one
+// probe sequence in a flat table; callers confirm candidates against the real strings, so hash
+// collisions cost time, never correctness.
 #pragma once
 
 #include <cstdint>
@@ -10,30 +11,45 @@
 #include <utility>
 #include <vector>
 
+#include "name/name_hash.hpp"
+
 namespace tg {
 
-/// 64-bit hash of a byte string (a polynomial hash with a final avalanche). Stable across runs.
-[[nodiscard]] std::uint64_t hash_bytes(std::string_view s) noexcept;
-
-/// hash_bytes(s with the byte at `skip` removed), without building that string.
-[[nodiscard]] std::uint64_t hash_without(std::string_view s, std::size_t skip) noexcept;
-
-/// The hashes of all one-byte deletions of one string, each in O(1) after an O(n) set-up
-/// (prefix and suffix sums of the polynomial hash). Strings longer than kMax bytes are hashed
-/// through hash_without instead. Equal to hash_without(s, i) for every i.
-class DeletionHashes {
+/// A set of 64-bit hashes kept as 32-bit fingerprints in one flat table, for screens: it never
+/// answers no for a hash that was added, and answers yes for one that was not only when another
+/// hash in its probe sequence has the same fingerprint (about one lookup in 10^9), so every
+/// yes must be confirmed elsewhere. Immutable after build(); lookups never allocate.
+class FingerprintSet {
  public:
-  static constexpr std::size_t kMax = 256;
-  explicit DeletionHashes(std::string_view s) noexcept;
-  /// hash_without(s, i); i must be < s.size().
-  [[nodiscard]] std::uint64_t without(std::size_t i) const noexcept;
-  /// hash_bytes(s).
-  [[nodiscard]] std::uint64_t whole() const noexcept;
+  /// Stores `hashes` (duplicates allowed); replaces what was there. May throw std::bad_alloc.
+  void build(std::vector<std::uint64_t> hashes);
+  /// Whether `hash` may have been added (see the class comment). Empty set: false.
+  [[nodiscard]] bool contains(std::uint64_t hash) const noexcept {
+    std::uint64_t slot = hashing::spread(hash) >> shift_;
+    std::uint32_t f = slots_[slot];
+    if (f == 0) return false;  // the common answer, before the fingerprint is computed
+    const std::uint32_t want = fingerprint(hash);
+    while (f != want) {
+      slot = (slot + 1) & mask_;
+      f = slots_[slot];
+      if (f == 0) return false;
+    }
+    return true;
+  }
+  /// Bytes held.
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return slots_.capacity() * sizeof(std::uint32_t);
+  }
 
  private:
-  std::string_view s_;
-  std::uint64_t prefix_[kMax + 1];  // poly(s[0, i)); only [0, n] is written and read
-  std::uint64_t suffix_[kMax + 1];  // poly(s[i, n)); only [0, n] is written and read
+  static constexpr std::size_t kMinSlots = 16;
+  /// 32 bits of a second multiplication, never 0 (0 marks an empty slot).
+  static std::uint32_t fingerprint(std::uint64_t hash) noexcept {
+    return static_cast<std::uint32_t>((hash * 0xC2B2AE3D27D4EB4FULL) >> 32U) | 1U;
+  }
+  std::vector<std::uint32_t> slots_ = std::vector<std::uint32_t>(kMinSlots, 0);
+  std::uint64_t mask_ = kMinSlots - 1;
+  unsigned shift_ = 60;  // 64 - log2(slots)
 };
 
 /// Hash → entry numbers. Add everything, call build() once, then only find().
@@ -49,6 +65,8 @@ class HashIndex {
   [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
   /// Bytes held by the frozen index.
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
+  /// Appends every distinct hash stored (after build()) to `out`.
+  void append_hashes(std::vector<std::uint64_t>& out) const;
 
  private:
   struct Slot {
@@ -60,6 +78,7 @@ class HashIndex {
   std::vector<std::uint32_t> values_;
   std::vector<Slot> slots_;
   std::uint64_t mask_ = 0;
+  unsigned shift_ = 64;  // 64 - log2(slots) once built
 };
 
 }  // namespace tg

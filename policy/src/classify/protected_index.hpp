@@ -6,16 +6,19 @@
 //  - visual keys of whole names and labels (homoglyphs),
 //  - the dot-dropped / dot-to-hyphen spellings (armymil, army-mil, wwwarmy),
 //  - exact names of protected domains, allow-list entries and blocked suffixes.
+// In front of them, a screen (screen.cpp) proves most names clean from their hashes alone.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "classify/hash_index.hpp"
 #include "classify/match.hpp"
 #include "config/policy.hpp"
 #include "name/name_info.hpp"
+#include "name/plain_name.hpp"
 
 namespace tg {
 
@@ -43,6 +46,11 @@ class ProtectedIndex {
   /// Classifies one analysed name against the policy it was built from.
   [[nodiscard]] Match classify(const NameInfo& name) const;
 
+  /// The screen: false proves that classify() finds no look-alike in `name` (it is clean,
+  /// allowed or protected); true means only classify() can tell. Probes the hashes classify()
+  /// would probe, all in one fingerprint set, and confirms nothing. Never allocates.
+  [[nodiscard]] bool may_match(const PlainName& name) const noexcept;
+
   /// The protected entries, in policy order.
   [[nodiscard]] const std::vector<ProtectedEntry>& entries() const noexcept { return entries_; }
 
@@ -52,6 +60,9 @@ class ProtectedIndex {
  private:
   struct Candidate;
   class Query;
+
+  /// Whether `suffix` is exactly one edit away from the suffix of some protected domain.
+  [[nodiscard]] bool near_protected_suffix(std::string_view suffix) const noexcept;
 
   const Policy& policy_;
   const PublicSuffixList& psl_;
@@ -68,9 +79,13 @@ class ProtectedIndex {
   HashIndex blocked_;                  // blocked suffixes -> blocked index
   HashIndex suffix_del1_;              // distinct protected suffixes and their one-deletion strings
   std::vector<std::string> suffixes_;  // the distinct protected suffixes
-  std::size_t max_labels_ = 0;         // most labels in a protected name
-  std::size_t min_length_ = 0;         // shortest protected name (bytes)
-  std::size_t max_length_ = 0;         // longest protected name (bytes)
+  FingerprintSet screen_;              // every hash of the indexes that can yield a look-alike
+  FingerprintSet near_suffixes_;       // every plain string one edit from a protected suffix
+  std::pair<std::size_t, std::size_t> visual_full_length_{SIZE_MAX, 0};   // key lengths, min..max
+  std::pair<std::size_t, std::size_t> visual_label_length_{SIZE_MAX, 0};  // (screen only)
+  std::size_t max_labels_ = 0;  // most labels in a protected name
+  std::size_t min_length_ = 0;  // shortest protected name (bytes)
+  std::size_t max_length_ = 0;  // longest protected name (bytes)
   std::size_t max_allow_labels_ = 0;
 };
 

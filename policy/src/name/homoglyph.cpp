@@ -297,7 +297,7 @@ constexpr std::size_t kMaxTargetBytes = 255;
 constexpr std::uint16_t kNoReading = 0;
 constexpr std::uint16_t kInvisible = 0xFFFF;  // combining mark or format character
 constexpr char32_t kInvalidByte = 0x110000;   // + byte value: an undecodable byte
-constexpr std::uint8_t kCollapses = 0x80;     // key_byte flag: runs of this class collapse
+constexpr std::uint8_t kCollapses = HomoglyphTable::kKeyCollapses;  // key_byte flag
 
 bool is_alnum(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -734,18 +734,6 @@ const HomoglyphTable& HomoglyphTable::instance() {
   return kTable;
 }
 
-namespace {
-
-// Appends key byte `k` at out[len] unless it is dropped or repeats a collapsing class.
-inline void emit_key_byte(std::uint8_t k, char* out, std::size_t& len, std::uint8_t& last) {
-  const auto c = static_cast<std::uint8_t>(k & 0x7FU);
-  if (c == 0 || (c == last && (k & kCollapses) != 0)) return;
-  out[len++] = static_cast<char>(c);
-  last = c;
-}
-
-}  // namespace
-
 std::string HomoglyphTable::key(std::string_view utf8) const {
   // Every code point yields at most as many bytes as it occupies, so the key fits in the
   // input's length.
@@ -758,7 +746,7 @@ std::string HomoglyphTable::key(std::string_view utf8) const {
   while (i < utf8.size()) {
     const auto b = static_cast<unsigned char>(utf8[i]);
     if (b < 0x80) {
-      emit_key_byte(table[b], buf, len, last);
+      append_key_byte(table[b], buf, len, last);
       ++i;
       continue;
     }
@@ -769,7 +757,7 @@ std::string HomoglyphTable::key(std::string_view utf8) const {
     } else if (r != kNoReading) {
       const Reading reading = unpack_reading(r);
       for (const char c : reading.view()) {
-        emit_key_byte(table[static_cast<unsigned char>(c)], buf, len, last);
+        append_key_byte(table[static_cast<unsigned char>(c)], buf, len, last);
       }
     } else {
       for (std::size_t k = 0; k < d.length; ++k) buf[len++] = utf8[i + k];
@@ -779,6 +767,19 @@ std::string HomoglyphTable::key(std::string_view utf8) const {
   }
   out.resize(len);
   return out;
+}
+
+const std::array<std::uint8_t, 128>& HomoglyphTable::ascii_key_bytes() const noexcept {
+  return impl_->key_byte;
+}
+
+std::size_t HomoglyphTable::ascii_key(std::string_view ascii, char* out) const noexcept {
+  std::size_t len = 0;
+  std::uint8_t last = 0;
+  const std::array<std::uint8_t, 128>& table = impl_->key_byte;
+  for (const char c : ascii)
+    append_key_byte(table[static_cast<unsigned char>(c) & 0x7FU], out, len, last);
+  return len;
 }
 
 namespace {

@@ -5,6 +5,9 @@
 // script Cyrillic/Greek letters, and ASCII look-alikes (rn/m, vv/w, 0/o, 1/l, cl/d, ...).
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +36,20 @@ class HomoglyphTable {
   /// to themselves. Never throws except std::bad_alloc.
   [[nodiscard]] std::string key(std::string_view utf8) const;
 
+  /// key() of a pure-ASCII string (every byte below 0x80), written to out[0 .. ascii.size())
+  /// without allocating; returns its length. Non-alphanumeric bytes ('.', '-', '_') key to
+  /// themselves and never collapse, so the key of a name is the keys of its labels joined
+  /// with dots.
+  std::size_t ascii_key(std::string_view ascii, char* out) const noexcept;
+
+  /// key()'s rule for each ASCII byte, for callers that key text byte by byte (the screen):
+  /// entry & 0x7F is the byte's key character (0: dropped), kKeyCollapses marks classes whose
+  /// runs collapse to one character. Apply it with append_key_byte().
+  [[nodiscard]] const std::array<std::uint8_t, 128>& ascii_key_bytes() const noexcept;
+
+  /// Flag in ascii_key_bytes(): runs of this class collapse.
+  static constexpr std::uint8_t kKeyCollapses = 0x80;
+
   /// Whether `candidate` (UTF-8) reads glyph by glyph as `target` (lower-case ASCII) with at
   /// least one substitution. std::nullopt when it does not, or when the two are identical.
   [[nodiscard]] std::optional<HomoglyphEvidence> explain(std::string_view candidate,
@@ -51,5 +68,16 @@ class HomoglyphTable {
   struct Impl;
   Impl* impl_;
 };
+
+/// Appends the key character of one ASCII byte, given its ascii_key_bytes() entry `k`, at
+/// out[len] unless the byte is dropped or repeats a collapsing class; `last` is the last key
+/// character written (0 at the start). The one rule behind key(), ascii_key() and the screen.
+inline void append_key_byte(std::uint8_t k, char* out, std::size_t& len,
+                            std::uint8_t& last) noexcept {
+  const auto c = static_cast<std::uint8_t>(k & 0x7FU);
+  if (c == 0 || (c == last && (k & HomoglyphTable::kKeyCollapses) != 0)) return;
+  out[len++] = static_cast<char>(c);
+  last = c;
+}
 
 }  // namespace tg

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The screen in front of classify() (classify/screen.cpp): it may only ever say "no look-alike"
+// for names classify() finds no look-alike in, and it must say so for most ordinary names.
+// Its parts first: substring hashes, the fingerprint set, plain names, ASCII visual keys.
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "catch_compat.hpp"
+#include "classify/hash_index.hpp"
+#include "classify/variants.hpp"
+#include "name/homoglyph.hpp"
+#include "name/name_info.hpp"
+#include "name/plain_name.hpp"
+#include "name/psl.hpp"
+#include "vector_policy.hpp"
+
+namespace {
+
+/// "a.b.c" -> wire format; empty when a label is empty or longer than 63.
+std::vector<std::uint8_t> to_wire(std::string_view text) {
+  std::vector<std::uint8_t> wire;
+  if (text.ends_with('.')) text.remove_suffix(1);
+  std::size_t start = 0;
+  while (!text.empty()) {
+    const std::size_t dot = text.find('.', start);
+    const std::string_view label =
+        text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty() || label.size() > 63) return {};
+    wire.push_back(static_cast<std::uint8_t>(label.size()));
+    wire.insert(wire.end(), label.begin(), label.end());
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  wire.push_back(0);
+  return wire;
+}
+
+/// The first column of a CSV vector file, header skipped.
+std::vector<std::string> vector_names(const std::string& file) {
+  std::ifstream in(std::string(TG_TEST_DATA_DIR) + "/vectors/" + file);
+  std::vector<std::string> out;
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) out.push_back(line.substr(0, line.find(',')));
+  return out;
+}
+
+std::string random_label(std::mt19937& rng, std::size_t min, std::size_t max) {
+  static const std::string consonants = "bcdfghjklmnprstvwz";
+  static const std::string vowels = "aeiou";
+  const std::size_t n = min + rng() % (max - min + 1);
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out += (i % 2 == 0) ? consonants[rng() % consonants.size()] : vowels[rng() % vowels.size()];
+  }
+  return out;
+}
+
+/// A policy of `n` synthetic protected domains with every technique on (tld-swap too), under
+/// one- and two-label suffixes, plus a blocked suffix and an allow-list entry.
+std::shared_ptr<const tg::Snapshot> synthetic_snapshot(std::size_t n) {
+  std::mt19937 rng(7);
+  const char* suffixes[] = {"com", "net", "org", "mil", "co.uk", "de", "io", "com.au"};
+  tg::Policy p;
+  p.source = "<synthetic>";
+  std::set<std::string> seen;
+  while (p.protected_domains.size() < n) {
+    tg::ProtectedDomain d;
+    d.name = random_label(rng, 5, 12) + "." + suffixes[rng() % std::size(suffixes)];
+    if (!seen.insert(d.name).second) continue;
+    d.techniques = tg::TechniqueSet::all();
+    p.protected_domains.push_back(d);
+  }
+  p.blocked_suffixes.push_back({"ml", "blocked", std::nullopt});
+  p.allow.push_back({"partner.ml", "a partner"});
+  return tg::Snapshot::compile(std::move(p));
+}
+
+/// Every single edit (insert, delete, substitute, transpose) of `s` over `alphabet`.
+std::vector<std::string> single_edits(const std::string& s, std::string_view alphabet) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    for (const char c : alphabet) out.push_back(s.substr(0, i) + c + s.substr(i));
+  }
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    out.push_back(s.substr(0, i) + s.substr(i + 1));
+    for (const char c : alphabet) {
+      if (c != s[i]) out.push_back(s.substr(0, i) + c + s.substr(i + 1));
+    }
+    if (i + 1 < s.size()) {
+      std::string t = s;
+      std::swap(t[i], t[i + 1]);
+      out.push_back(t);
+    }
+  }
+  return out;
+}
+
+/// Checks the screen against classify() for every name; returns how many look-alikes with a
+/// plain name were checked, and counts clean names the screen let through in `let_through`.
+struct Tally {
+  std::size_t plain_lookalikes = 0;
+  std::size_t plain_clean = 0;
+  std::size_t clean_screened_out = 0;
+};
+
+void check_screen(const tg::Snapshot& s, const std::vector<std::string>& names, Tally& tally) {
+  for (const std::string& text : names) {
+    const std::vector<std::uint8_t> wire = to_wire(text);
+    if (wire.empty()) continue;
+    const tg::NameInfo info = tg::analyse_wire_name(
+        wire.data(), wire.size(), tg::PublicSuffixList::instance(), s.policy().private_suffixes);
+    const bool lookalike = s.classify(info).is_lookalike();
+    const bool maybe = s.may_be_lookalike(wire.data(), wire.size());
+    tg::PlainName plain;
+    const bool is_plain = plain.read(wire.data(), wire.size(), tg::HomoglyphTable::instance());
+    if (lookalike) {
+      INFO(text << " is a look-alike; the screen must let it through");
+      CHECK(maybe);
+      if (is_plain) ++tally.plain_lookalikes;
+    } else if (is_plain) {
+      ++tally.plain_clean;
+      if (!maybe) ++tally.clean_screened_out;
+    }
+  }
+}
+
+/// The names that exercise every technique of classify() around `domain`.
+std::vector<std::string> names_around(const tg::Snapshot& s, const std::string& domain,
+                                      bool exhaustive) {
+  std::vector<std::string> out;
+  for (const tg::Variant& v : tg::variants(s, domain)) out.push_back(v.name);
+  const std::string label = domain.substr(0, domain.find('.'));
+  const std::string suffix = domain.substr(domain.find('.') + 1);
+  std::string joined = domain;
+  std::erase(joined, '.');
+  std::string hyphenated = domain;
+  std::replace(hyphenated.begin(), hyphenated.end(), '.', '-');
+  for (const char* tld : {"com", "ml", "net", "co.uk"}) {
+    out.push_back(joined + "." + tld);
+    out.push_back(hyphenated + "." + tld);
+    out.push_back(domain + "." + tld);  // suffix appended
+    out.push_back("mail." + domain + "." + tld);
+    out.push_back(label + "." + tld);  // tld-swap
+    out.push_back(label + "es." + tld);
+  }
+  for (const char* host : {"www", "mail", "smtp", "mx"}) {
+    out.push_back(std::string(host) + label + "." + suffix);
+    out.push_back(std::string(host) + "-" + label + "." + suffix);
+  }
+  out.push_back(label + "es." + suffix);  // plural "es"
+  const std::string_view alphabet =
+      exhaustive ? "abcdefghijklmnopqrstuvwxyz0123456789-._" : "aeo1-.";
+  for (const std::string& e : single_edits(domain, alphabet)) {
+    out.push_back(e);
+    out.push_back("mail." + e);
+    out.push_back("a.b." + e);
+  }
+  // a label edit together with a suffix edit (label+suffix combinations)
+  for (const std::string& l : single_edits(label, "aeiu")) {
+    for (const std::string& x :
+         single_edits(suffix, exhaustive ? "abcdefghijklmnopqrstuvwxyz" : "lmo")) {
+      out.push_back(l + "." + x);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> random_names(std::mt19937& rng, std::size_t n) {
+  static const char* tlds[] = {"com", "net", "org", "de", "co.uk", "io", "ml", "mil", "fr"};
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string name;
+    const std::size_t labels = 1 + rng() % 3;
+    for (std::size_t k = 0; k < labels; ++k) {
+      name += random_label(rng, 2, 14);
+      if (rng() % 3 == 0) name += "-" + std::to_string(rng() % 1000);
+      name += ".";
+    }
+    out.push_back(name + tlds[rng() % std::size(tlds)]);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("screen: substring hashes equal hash_bytes and hash_without", "[screen]") {
+  std::mt19937 rng(1);
+  for (int round = 0; round < 300; ++round) {
+    std::string s;
+    const std::size_t n = rng() % 200;
+    for (std::size_t i = 0; i < n; ++i) s.push_back(static_cast<char>(rng() % 256));
+    const tg::PrefixHashes h(s);
+    const tg::DeletionHashes d(s);
+    CHECK(d.whole() == tg::hash_bytes(s));
+    for (int k = 0; k < 20 && n > 0; ++k) {
+      const std::size_t a = rng() % (n + 1);
+      const std::size_t b = a + rng() % (n - a + 1);
+      CHECK(h.hash(a, b) == tg::hash_bytes(std::string_view(s).substr(a, b - a)));
+      if (b > a) {
+        const std::size_t skip = a + rng() % (b - a);
+        CHECK(h.hash_without(a, b, skip) ==
+              tg::hash_without(std::string_view(s).substr(a, b - a), skip - a));
+        CHECK(d.without(skip) == tg::hash_without(s, skip));
+        std::vector<std::uint64_t> swept;
+        CHECK_FALSE(h.any_without(a, b, [&](std::uint64_t x) {
+          swept.push_back(x);
+          return false;
+        }));
+        REQUIRE(swept.size() == b - a);
+        for (std::size_t i = a; i < b; ++i) CHECK(swept[i - a] == h.hash_without(a, b, i));
+        std::size_t calls = 0;
+        CHECK(h.any_without(a, b, [&](std::uint64_t) { return ++calls == 1; }));
+        CHECK(calls == 1);
+      }
+    }
+  }
+  const std::string longer(300, 'x');  // past PrefixHashes::kMax: DeletionHashes falls back
+  CHECK(tg::DeletionHashes(longer).without(7) == tg::hash_without(longer, 7));
+  CHECK(tg::DeletionHashes(longer).whole() == tg::hash_bytes(longer));
+}
+
+TEST_CASE("screen: the fingerprint set never misses a hash it holds", "[screen]") {
+  tg::FingerprintSet empty;
+  CHECK_FALSE(empty.contains(0));
+  CHECK_FALSE(empty.contains(12345));
+  std::mt19937_64 rng(2);
+  std::vector<std::uint64_t> in;
+  for (int i = 0; i < 50000; ++i) in.push_back(rng());
+  in.push_back(0);
+  in.push_back(in[10]);  // a duplicate
+  tg::FingerprintSet set;
+  set.build(in);
+  for (const std::uint64_t h : in) CHECK(set.contains(h));
+  std::size_t false_yes = 0;
+  for (int i = 0; i < 200000; ++i) false_yes += set.contains(rng()) ? 1U : 0U;
+  CHECK(false_yes <= 2);
+  CHECK(set.memory_bytes() <= 131072 * sizeof(std::uint32_t));
+  // structured input: the hashes of similar names, as the screen sees them
+  std::vector<std::uint64_t> names;
+  for (int i = 0; i < 20000; ++i)
+    names.push_back(tg::hash_bytes("name" + std::to_string(i) + ".com"));
+  tg::FingerprintSet named;
+  named.build(names);
+  std::size_t named_false_yes = 0;
+  for (int i = 20000; i < 220000; ++i) {
+    named_false_yes +=
+        named.contains(tg::hash_bytes("name" + std::to_string(i) + ".com")) ? 1U : 0U;
+  }
+  CHECK(named_false_yes <= 2);
+}
+
+TEST_CASE("screen: plain names are read lower-cased, anything else is refused", "[screen]") {
+  const tg::HomoglyphTable& glyphs = tg::HomoglyphTable::instance();
+  tg::PlainName n;
+  const auto wire = to_wire("Mail.ARMY-1_x.ml");
+  REQUIRE(n.read(wire.data(), wire.size(), glyphs));
+  CHECK(n.text() == "mail.army-1_x.ml");
+  CHECK(n.label_count() == 3);
+  CHECK(n.label(0) == "mail");
+  CHECK(n.label(1) == "army-1_x");
+  CHECK(n.label(2) == "ml");
+  CHECK(n.tail(1) == "army-1_x.ml");
+  CHECK(n.label_start(3) == n.text().size() + 1);
+
+  const auto refused = [&](std::vector<std::uint8_t> w) {
+    return !n.read(w.data(), w.size(), glyphs);
+  };
+  CHECK(refused({0}));                                  // the root
+  CHECK(refused({}));                                   // nothing
+  CHECK(refused({4, 'a', 'r', 'm', 'y'}));              // no root label
+  CHECK(refused({4, 'a', 'r'}));                        // label runs past the end
+  CHECK(refused({4, 'a', 'r', 'm', 'y', 0xc0, 0x0c}));  // compression pointer
+  CHECK(refused({1, 'a', 0, 1, 'b', 0}));               // bytes after the root
+  CHECK(refused(to_wire("xn--rmy-5cd.mil")));           // IDNA must read it
+  CHECK(refused(to_wire("a.XN--80ak6aa92e.com")));
+  CHECK(refused(to_wire("a b.com")));
+  CHECK(refused({3, 'a', '.', 'b', 0}));  // a dot inside a label
+  CHECK(refused({2, 0xd0, 0xb0, 0}));     // UTF-8
+  CHECK(refused({1, '*', 0}));
+  std::vector<std::uint8_t> deep;
+  for (int i = 0; i < 127; ++i) deep.insert(deep.end(), {1, 'a'});
+  deep.push_back(0);
+  CHECK_FALSE(refused(deep));  // 127 labels, 253 bytes
+  deep.insert(deep.begin(), {1, 'a'});
+  CHECK(refused(deep));  // 255 bytes of presentation
+  const auto xn = to_wire("xn-a.com");
+  CHECK(n.read(xn.data(), xn.size(), glyphs));
+}
+
+TEST_CASE("screen: ASCII visual keys equal key(), label by label", "[screen]") {
+  const tg::HomoglyphTable& t = tg::HomoglyphTable::instance();
+  std::mt19937 rng(3);
+  const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-_.rnmvwli1";
+  for (int i = 0; i < 5000; ++i) {
+    std::string s;
+    const std::size_t n = rng() % 40;
+    for (std::size_t k = 0; k < n; ++k) s.push_back(alphabet[rng() % alphabet.size()]);
+    std::string out(s.size(), '\0');
+    out.resize(t.ascii_key(s, out.data()));
+    INFO(s);
+    CHECK(out == t.key(s));
+  }
+  CHECK(t.key("arrny.mil") == t.key("army.mil"));
+  std::string joined;
+  for (const char* label : {"rnail", "ill", "vvww"}) {
+    if (!joined.empty()) joined += '.';
+    joined += t.key(label);
+  }
+  CHECK(t.key("rnail.ill.vvww") == joined);
+  // PlainName keys the name as it reads it: the whole key, each label's and each tail's
+  for (int i = 0; i < 3000; ++i) {
+    std::string name;
+    const std::size_t labels = 1 + rng() % 4;
+    for (std::size_t k = 0; k < labels; ++k) {
+      if (k > 0) name += '.';
+      const std::size_t size = 1 + rng() % 12;
+      for (std::size_t c = 0; c < size; ++c) name += "abcilmnorvw01-_"[rng() % 15];
+    }
+    const auto wire = to_wire(name);
+    tg::PlainName n;
+    REQUIRE(n.read(wire.data(), wire.size(), t));
+    INFO(name);
+    CHECK(n.key() == t.key(name));
+    CHECK(n.key_hashes().hash(0, n.key().size()) == tg::hash_bytes(t.key(name)));
+    CHECK(n.hashes().hash(0, n.text().size()) == tg::hash_bytes(name));
+    for (std::size_t k = 0; k < n.label_count(); ++k) {
+      const std::string tail_key = t.key(n.tail(k));
+      CHECK(n.key().substr(n.key_start(k)) == tail_key);
+      CHECK(n.key_hashes().hash(n.key_start(k), n.key().size()) == tg::hash_bytes(tail_key));
+      const std::string label_key = t.key(n.label(k));
+      CHECK(n.key_hashes().hash(n.key_start(k), n.key_start(k + 1) - 1) ==
+            tg::hash_bytes(label_key));
+    }
+  }
+}
+
+TEST_CASE("screen: never hides a look-alike of the vector policy", "[screen]") {
+  const auto s = tg::test::vector_snapshot();
+  Tally tally;
+  std::vector<std::string> names;
+  for (const char* csv : {"detection.csv", "negatives.csv", "robustness.csv"}) {
+    const std::vector<std::string> rows = vector_names(csv);
+    REQUIRE(rows.size() > 10);
+    names.insert(names.end(), rows.begin(), rows.end());
+  }
+  check_screen(*s, names, tally);
+  for (const char* domain : {"army.mil", "navy.mil", "af.mil", "gmail.com", "yahoo.com",
+                             "hotmail.com", "outlook.com", "mod.gov.uk"}) {
+    check_screen(*s, names_around(*s, domain, true), tally);
+  }
+  const std::size_t clean_before = tally.plain_clean;
+  const std::size_t out_before = tally.clean_screened_out;
+  std::mt19937 rng(4);
+  check_screen(*s, random_names(rng, 50000), tally);
+  INFO("look-alikes " << tally.plain_lookalikes << "; random clean names "
+                      << tally.plain_clean - clean_before << ", screened out "
+                      << tally.clean_screened_out - out_before);
+  CHECK(tally.plain_lookalikes > 20000);
+  CHECK((tally.clean_screened_out - out_before) * 100 >= (tally.plain_clean - clean_before) * 90);
+}
+
+TEST_CASE("screen: never hides a look-alike of 2,000 synthetic domains, all techniques on",
+          "[screen]") {
+  const auto s = synthetic_snapshot(2000);
+  Tally tally;
+  const auto& entries = s->policy().protected_domains;
+  for (std::size_t i = 0; i < entries.size(); i += 50) {
+    check_screen(*s, names_around(*s, entries[i].name, i % 200 == 0), tally);
+  }
+  std::mt19937 rng(5);
+  // random one- and two-edit mutations of protected names, with and without a host label
+  std::vector<std::string> mutated;
+  const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-.";
+  for (int i = 0; i < 40000; ++i) {
+    std::string name = entries[rng() % entries.size()].name;
+    for (int e = 0; e < 1 + static_cast<int>(rng() % 2); ++e) {
+      const std::size_t at = rng() % name.size();
+      switch (rng() % 3) {
+        case 0:
+          name.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        case 1:
+          name.erase(at, 1);
+          break;
+        default:
+          name[at] = alphabet[rng() % alphabet.size()];
+      }
+    }
+    mutated.push_back(rng() % 2 == 0 ? name : "www." + name);
+  }
+  check_screen(*s, mutated, tally);
+  const std::size_t clean_before = tally.plain_clean;
+  const std::size_t out_before = tally.clean_screened_out;
+  check_screen(*s, random_names(rng, 50000), tally);
+  INFO("look-alikes " << tally.plain_lookalikes << "; random clean names "
+                      << tally.plain_clean - clean_before << ", screened out "
+                      << tally.clean_screened_out - out_before);
+  CHECK(tally.plain_lookalikes > 20000);
+  CHECK((tally.clean_screened_out - out_before) * 100 >= (tally.plain_clean - clean_before) * 90);
+}
+
+TEST_CASE("screen: names that are not plain always go to classify()", "[screen]") {
+  const auto s = tg::test::vector_snapshot();
+  for (const char* text : {"xn--rmy-5cd.mil", "xn--80ak6aa92e.com", "a b.com", "ex*ample.com"}) {
+    const auto wire = to_wire(text);
+    INFO(text);
+    CHECK(s->may_be_lookalike(wire.data(), wire.size()));
+  }
+  const std::uint8_t root[] = {0};
+  CHECK(s->may_be_lookalike(root, sizeof root));
+  CHECK(s->may_be_lookalike(nullptr, 0));
+  const auto clean = to_wire("www.example.com");
+  CHECK_FALSE(s->may_be_lookalike(clean.data(), clean.size()));
+  const auto army = to_wire("ARMY.ML");
+  CHECK(s->may_be_lookalike(army.data(), army.size()));
+}
