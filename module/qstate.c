@@ -41,17 +41,23 @@ static int client_from_sockaddr(const struct sockaddr_storage* sa, socklen_t len
 
 /** See qstate.h. */
 int tg_query_from_qstate(struct module_qstate* qstate, tg_query* out) {
-  memset(out, 0, sizeof(*out));
   out->qname = qstate->qinfo.qname;
   out->qname_len = qstate->qinfo.qname_len;
   out->qtype = qstate->qinfo.qtype;
+  out->clients = NULL;
+  out->query_ids = NULL;
+  out->client_count = 0;
   if (qstate->mesh_info == NULL) return 1;
   size_t n = 0;
   for (struct mesh_reply* r = qstate->mesh_info->reply_list; r != NULL; r = r->next) n++;
   if (n == 0) return 1;
-  tg_client* clients = regional_alloc(qstate->region, n * sizeof(tg_client));
-  uint16_t* ids = regional_alloc(qstate->region, n * sizeof(uint16_t));
-  if (clients == NULL || ids == NULL) return 0;
+  tg_client* clients = out->local_clients;
+  uint16_t* ids = out->local_ids;
+  if (n > TG_QUERY_LOCAL_CLIENTS) {
+    clients = regional_alloc(qstate->region, n * sizeof(tg_client));
+    ids = regional_alloc(qstate->region, n * sizeof(uint16_t));
+    if (clients == NULL || ids == NULL) return 0;
+  }
   size_t i = 0;
   for (struct mesh_reply* r = qstate->mesh_info->reply_list; r != NULL && i < n; r = r->next) {
     if (client_from_sockaddr(&r->query_reply.client_addr, r->query_reply.client_addrlen,

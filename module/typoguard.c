@@ -320,6 +320,41 @@ static void read_clients(struct module_qstate* qstate, tg_query* q) {
   }
 }
 
+/** The clients of a state, read on first use. */
+struct lazy_clients {
+  tg_query q;
+  int read;
+};
+
+/** The clients of `c`, read now if they were not yet. */
+static const tg_query* clients_of(struct module_qstate* qstate, struct lazy_clients* c) {
+  if (!c->read) {
+    read_clients(qstate, &c->q);
+    c->read = 1;
+  }
+  return &c->q;
+}
+
+/**
+ * Whether `name` (wire format) is a look-alike for the state's clients, with its verdict in
+ * `v`: the engine's screen first (most names stop there, with no client read and no verdict
+ * built), then the clients and the full evaluation. Returns 0 for no look-alike and when the
+ * evaluation fails (logged, `what` says where); never fails otherwise.
+ */
+static int lookalike(tg_engine* engine, struct module_qstate* qstate, const uint8_t* name,
+                     size_t name_len, struct lazy_clients* c, tg_verdict* v, const char* what) {
+  if (!tg_may_be_lookalike(engine, name, name_len)) return 0;
+  const tg_query* q = clients_of(qstate, c);
+  tg_status st =
+      tg_evaluate(engine, name, name_len, qstate->qinfo.qtype, q->clients, q->client_count, v);
+  if (st != TG_OK) {
+    log_err("typoguard: evaluate failed at the %s: %s; treated as no look-alike", what,
+            tg_strerror(st));
+    return 0;
+  }
+  return v->lookalike;
+}
+
 /**
  * Handles module_event_new/pass: classifies the question for its clients; a look-alike is
  * kept out of the cache whoever asks; for an in-scope client it is answered here (block
@@ -328,46 +363,50 @@ static void read_clients(struct module_qstate* qstate, tg_query* q) {
  */
 static void handle_query(struct module_qstate* qstate, int id) {
   tg_engine* engine = engine_of(qstate->env, id);
-  tg_query q;
+  struct lazy_clients c;
   tg_verdict v;
+  c.read = 0;
   qstate->ext_state[id] = module_wait_module;
   if (engine == NULL) {
     log_err("typoguard: no engine (init did not run); query passed on");
     return;
   }
-  read_clients(qstate, &q);
   uint64_t generation = tg_engine_generation(engine);
-  tg_status st = tg_evaluate(engine, q.qname, q.qname_len, q.qtype, q.clients, q.client_count, &v);
-  if (st != TG_OK) {
-    log_err("typoguard: evaluate failed: %s; query passed on", tg_strerror(st));
-    return;
-  }
   struct tg_query_state* qs = regional_alloc(qstate->region, sizeof(*qs));
   if (qs != NULL) { /* lets moddone skip re-classifying a name already found clean */
     qs->generation = generation;
-    qs->lookalike = v.lookalike;
+    qs->lookalike = 0;
     qs->monitored = NULL;
     qstate->minfo[id] = qs;
   }
-  if (!v.lookalike) return;
+  if (!lookalike(engine, qstate, qstate->qinfo.qname, qstate->qinfo.qname_len, &c, &v, "query"))
+    return;
+  if (qs != NULL) qs->lookalike = 1;
   /* Keep look-alikes out of the message cache whoever asks (notes §2.5). */
   qstate->no_cache_store = 1;
   qstate->no_cache_lookup = 1;
   if (blocks(&v)) {
-    block(engine, qstate, &q, &v, TG_STAGE_QUERY, NULL, 0);
+    block(engine, qstate, &c.q, &v, TG_STAGE_QUERY, NULL, 0);
     qstate->ext_state[id] = module_finished;
     return;
   }
   if (v.watched && v.action == TG_ACTION_LOG_ONLY) {
-    log_block(qstate, &q, &v, "would block (monitor)");
+    log_block(qstate, &c.q, &v, "would block (monitor)");
     tg_verdict* kept = qs != NULL ? regional_alloc(qstate->region, sizeof(*kept)) : NULL;
     if (kept != NULL) {
       *kept = v;
       qs->monitored = kept;
     } else {
-      record_event(engine, qstate, &q, &v, TG_ANSWER_RESOLVED, TG_STAGE_QUERY, NULL, 0);
+      record_event(engine, qstate, &c.q, &v, TG_ANSWER_RESOLVED, TG_STAGE_QUERY, NULL, 0);
     }
   }
+}
+
+/** 1 when the wire names a and b are the same name (case-insensitive); the common case of
+ *  identical bytes is compared first. */
+static int same_name(const uint8_t* a, size_t a_len, const uint8_t* b, size_t b_len) {
+  if (a_len != b_len) return 0;
+  return memcmp(a, b, a_len) == 0 || query_dname_compare((uint8_t*)a, (uint8_t*)b) == 0;
 }
 
 /**
@@ -381,28 +420,24 @@ static void handle_query(struct module_qstate* qstate, int id) {
 static void handle_answer(struct module_qstate* qstate, int id) {
   tg_engine* engine = engine_of(qstate->env, id);
   struct tg_query_state* qs = (struct tg_query_state*)qstate->minfo[id];
-  tg_query q;
+  struct lazy_clients c;
   tg_verdict v;
-  int clients_read = 0;
+  c.read = 0;
   qstate->ext_state[id] = module_finished;
   if (engine == NULL) return;
   uint16_t qtype = qstate->qinfo.qtype, qclass = qstate->qinfo.qclass;
   /* A name found clean at the query under the policy still in force stays clean (with
    * unique_mesh no client can have joined); anything else is classified again. */
   int known_clean = qs != NULL && !qs->lookalike && qs->generation == tg_engine_generation(engine);
-  if (!known_clean) {
-    read_clients(qstate, &q);
-    clients_read = 1;
-    if (tg_evaluate(engine, q.qname, q.qname_len, qtype, q.clients, q.client_count, &v) == TG_OK &&
-        v.lookalike) {
-      tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
-      if (blocks(&v)) {
-        log_warn(
-            "typoguard: an in-scope client reached a look-alike's answer (joined query?); "
-            "blocked at the answer");
-        block(engine, qstate, &q, &v, TG_STAGE_ANSWER, NULL, 0);
-        return;
-      }
+  if (!known_clean &&
+      lookalike(engine, qstate, qstate->qinfo.qname, qstate->qinfo.qname_len, &c, &v, "answer")) {
+    tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
+    if (blocks(&v)) {
+      log_warn(
+          "typoguard: an in-scope client reached a look-alike's answer (joined query?); "
+          "blocked at the answer");
+      block(engine, qstate, &c.q, &v, TG_STAGE_ANSWER, NULL, 0);
+      return;
     }
   }
   /* Owner names of the answer other than the qname: a CNAME chain into a look-alike. */
@@ -410,30 +445,23 @@ static void handle_answer(struct module_qstate* qstate, int id) {
   int led_into_lookalike = 0;
   for (size_t i = 0; rep != NULL && i < rep->an_numrrsets; i++) {
     struct ub_packed_rrset_key* k = rep->rrsets[i];
-    if (query_dname_compare(k->rk.dname, qstate->qinfo.qname) == 0) continue;
-    if (!clients_read) {
-      read_clients(qstate, &q);
-      clients_read = 1;
-    }
-    tg_verdict tv;
-    if (tg_evaluate(engine, k->rk.dname, k->rk.dname_len, qtype, q.clients, q.client_count, &tv) !=
-            TG_OK ||
-        !tv.lookalike)
+    if (same_name(k->rk.dname, k->rk.dname_len, qstate->qinfo.qname, qstate->qinfo.qname_len))
       continue;
+    tg_verdict tv;
+    if (!lookalike(engine, qstate, k->rk.dname, k->rk.dname_len, &c, &tv, "answer")) continue;
     tg_cache_remove(qstate->env, k->rk.dname, k->rk.dname_len, qtype, qclass);
     led_into_lookalike = 1;
     if (blocks(&tv)) {
       tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
-      block(engine, qstate, &q, &tv, TG_STAGE_ANSWER, k->rk.dname, k->rk.dname_len);
+      block(engine, qstate, &c.q, &tv, TG_STAGE_ANSWER, k->rk.dname, k->rk.dname_len);
       return;
     }
   }
   if (led_into_lookalike)
     tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
-  if (qs != NULL && qs->monitored != NULL) {
-    if (!clients_read) read_clients(qstate, &q);
-    record_event(engine, qstate, &q, qs->monitored, TG_ANSWER_RESOLVED, TG_STAGE_QUERY, NULL, 0);
-  }
+  if (qs != NULL && qs->monitored != NULL)
+    record_event(engine, qstate, clients_of(qstate, &c), qs->monitored, TG_ANSWER_RESOLVED,
+                 TG_STAGE_QUERY, NULL, 0);
 }
 
 /**
@@ -444,18 +472,17 @@ static void handle_answer(struct module_qstate* qstate, int id) {
  */
 static void handle_error(struct module_qstate* qstate, int id) {
   tg_engine* engine = engine_of(qstate->env, id);
-  tg_query q;
+  struct lazy_clients c;
   tg_verdict v;
+  c.read = 0;
   qstate->ext_state[id] = module_error;
   if (engine == NULL) return;
-  read_clients(qstate, &q);
-  if (q.client_count == 0 ||
-      tg_evaluate(engine, q.qname, q.qname_len, q.qtype, q.clients, q.client_count, &v) != TG_OK ||
-      !v.lookalike)
+  if (clients_of(qstate, &c)->client_count == 0 ||
+      !lookalike(engine, qstate, qstate->qinfo.qname, qstate->qinfo.qname_len, &c, &v, "error"))
     return;
   qstate->ext_state[id] = module_finished;
   if (blocks(&v)) {
-    block(engine, qstate, &q, &v, TG_STAGE_ERROR, NULL, 0);
+    block(engine, qstate, &c.q, &v, TG_STAGE_ERROR, NULL, 0);
     return;
   }
   qstate->return_msg = NULL;
@@ -467,7 +494,7 @@ static void handle_error(struct module_qstate* qstate, int id) {
   }
   struct tg_query_state* qs = (struct tg_query_state*)qstate->minfo[id];
   if (qs != NULL && qs->monitored != NULL)
-    record_event(engine, qstate, &q, qs->monitored, TG_ANSWER_NXDOMAIN, TG_STAGE_ERROR, NULL, 0);
+    record_event(engine, qstate, &c.q, qs->monitored, TG_ANSWER_NXDOMAIN, TG_STAGE_ERROR, NULL, 0);
 }
 
 /** Module operate: dispatches the event; every path sets ext_state[id] (an id outside
