@@ -222,6 +222,7 @@ void deinit(struct module_env* env, int id) {
   if (de == NULL || de->dyn_env == NULL) return;
   struct tg_module* m = (struct tg_module*)de->dyn_env;
   tg_stats stats;
+  (void)tg_engine_flush(m->engine); /* the last batch, so that the figures below are final */
   if (tg_engine_stats(m->engine, &stats) == TG_OK && stats.events_dropped > 0)
     log_warn("typoguard: %llu of %llu events were dropped (queue overrun or log not writable)",
              (unsigned long long)stats.events_dropped,

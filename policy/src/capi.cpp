@@ -486,6 +486,12 @@ std::uint64_t tg_engine_generation(const tg_engine* engine) noexcept {
   return engine != nullptr ? engine->generation.load(std::memory_order_acquire) : 0;
 }
 
+tg_status tg_engine_flush(tg_engine* engine) noexcept {
+  if (engine == nullptr) return TG_ERR_ARGUMENT;
+  if (engine->events) engine->events->flush();
+  return TG_OK;
+}
+
 tg_status tg_engine_stats(const tg_engine* engine, tg_stats* stats) noexcept {
   if (engine == nullptr || stats == nullptr) return TG_ERR_ARGUMENT;
   *stats = tg_stats{};

@@ -232,6 +232,12 @@ typedef struct tg_stats {
  *  enough for the query path (the module compares it to skip re-checking a clean name). */
 uint64_t tg_engine_generation(const tg_engine* engine) TG_NOEXCEPT;
 
+/** Waits until every event queued so far is written or counted as dropped (lines are written
+ *  in batches, up to 20 ms late); gives up after 10 s without progress (a hung disk). For
+ *  shutdown and tests: it blocks, so never on a query path. Fails only with TG_ERR_ARGUMENT;
+ *  does nothing (TG_OK) when the engine was not started. */
+tg_status tg_engine_flush(tg_engine* engine) TG_NOEXCEPT;
+
 /** Fills `stats`; safe from any thread. Fails only with TG_ERR_ARGUMENT. */
 tg_status tg_engine_stats(const tg_engine* engine, tg_stats* stats) TG_NOEXCEPT;
 
