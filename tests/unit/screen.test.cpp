@@ -238,8 +238,8 @@ TEST_CASE("screen: the fingerprint set never misses a hash it holds", "[screen]"
   for (const std::uint64_t h : in) CHECK(set.contains(h));
   std::size_t false_yes = 0;
   for (int i = 0; i < 200000; ++i) false_yes += set.contains(rng()) ? 1U : 0U;
-  CHECK(false_yes <= 2);
-  CHECK(set.memory_bytes() <= 131072 * sizeof(std::uint32_t));
+  CHECK(false_yes <= 20);  // 16-bit fingerprints: about 1 in 10^5
+  CHECK(set.memory_bytes() <= 131072 * sizeof(std::uint16_t));
   // structured input: the hashes of similar names, as the screen sees them
   std::vector<std::uint64_t> names;
   for (int i = 0; i < 20000; ++i)
@@ -251,7 +251,7 @@ TEST_CASE("screen: the fingerprint set never misses a hash it holds", "[screen]"
     named_false_yes +=
         named.contains(tg::hash_bytes("name" + std::to_string(i) + ".com")) ? 1U : 0U;
   }
-  CHECK(named_false_yes <= 2);
+  CHECK(named_false_yes <= 20);
 }
 
 TEST_CASE("screen: plain names are read lower-cased, anything else is refused", "[screen]") {

@@ -311,7 +311,7 @@ class ProtectedIndex::Query {
     const std::string_view t = tail(j);
     if (t.size() + 1 < index_.min_length_ || t.size() > index_.max_length_ + 1) return;
     const auto try_entries = [&](std::uint64_t h) {
-      for (const std::uint32_t id : index_.full_del1_.find(h)) {
+      for (const std::uint32_t id : index_.probe(index_.full_del1_, h)) {
         const ProtectedEntry& e = index_.entries_[id];
         const auto edit = single_edit(e.full, t);
         if (!edit) continue;
@@ -329,7 +329,7 @@ class ProtectedIndex::Query {
   void homoglyphs(std::size_t j) {
     const std::string_view u = unicode_tail(j);
     const std::string key = index_.glyphs_.key(u);
-    for (const std::uint32_t id : index_.visual_full_.find(hash_bytes(key))) {
+    for (const std::uint32_t id : index_.probe(index_.visual_full_, hash_bytes(key))) {
       const ProtectedEntry& e = index_.entries_[id];
       const auto ev = index_.glyphs_.explain(u, e.full);
       if (!ev || !weak_glyphs_plausible(ev->weak_substitutions, e.full.size())) continue;
@@ -360,7 +360,7 @@ class ProtectedIndex::Query {
                          edit_word(suffix_edit->kind), label_evidence)});
     };
     const auto try_label = [&](std::uint64_t h) {
-      for (const std::uint32_t id : index_.label_del1_.find(h)) {
+      for (const std::uint32_t id : index_.probe(index_.label_del1_, h)) {
         const ProtectedEntry& e = index_.entries_[id];
         const auto edit = single_edit(e.label, label);
         if (!edit) continue;
@@ -378,7 +378,7 @@ class ProtectedIndex::Query {
 
     const std::string& ulabel = name_.labels[k].unicode;
     for (const std::uint32_t id :
-         index_.visual_label_.find(hash_bytes(index_.glyphs_.key(ulabel)))) {
+         index_.probe(index_.visual_label_, hash_bytes(index_.glyphs_.key(ulabel)))) {
       const auto ev = index_.glyphs_.explain(ulabel, index_.entries_[id].label);
       if (ev && weak_glyphs_plausible(ev->weak_substitutions, index_.entries_[id].label.size()))
         try_entry(id, Technique::Homoglyph, glyph_evidence(*ev));
@@ -389,7 +389,7 @@ class ProtectedIndex::Query {
   void joined_spellings() {
     if (reg_ >= size()) return;
     const std::string_view label = name_.labels[reg_].ascii;
-    for (const std::uint32_t v : index_.joined_.find(hash_bytes(label))) {
+    for (const std::uint32_t v : index_.probe(index_.joined_, hash_bytes(label))) {
       const std::uint32_t id = v / 4;
       const auto kind = static_cast<JoinKind>(v % 4);
       const ProtectedEntry& e = index_.entries_[id];
@@ -431,7 +431,7 @@ class ProtectedIndex::Query {
         const std::string_view span =
             std::string_view(ascii_).substr(starts_[j], starts_[j + m] - starts_[j] - 1);
         const std::string_view rest = tail(j + m);
-        for (const std::uint32_t id : index_.exact_.find(hash_bytes(span))) {
+        for (const std::uint32_t id : index_.probe(index_.exact_, hash_bytes(span))) {
           const ProtectedEntry& e = index_.entries_[id];
           if (e.full != span) continue;
           if (!index_.psl_.is_public_suffix(rest, index_.policy_.private_suffixes, false)) continue;
@@ -448,7 +448,7 @@ class ProtectedIndex::Query {
   void same_label() {
     if (reg_ >= size()) return;
     const std::string_view label = name_.labels[reg_].ascii;
-    for (const std::uint32_t id : index_.label_exact_.find(hash_bytes(label))) {
+    for (const std::uint32_t id : index_.probe(index_.label_exact_, hash_bytes(label))) {
       const ProtectedEntry& e = index_.entries_[id];
       if (e.label != label || e.suffix == suffix_) continue;
       offer({Technique::TldSwap, Technique::None, id, reg_,
@@ -456,7 +456,7 @@ class ProtectedIndex::Query {
     }
     if (label.size() > 2 && label.ends_with("es")) {
       const std::string_view stem = label.substr(0, label.size() - 2);
-      for (const std::uint32_t id : index_.label_exact_.find(hash_bytes(stem))) {
+      for (const std::uint32_t id : index_.probe(index_.label_exact_, hash_bytes(stem))) {
         const ProtectedEntry& e = index_.entries_[id];
         if (e.label != stem || e.suffix != suffix_) continue;
         offer({Technique::Plural, Technique::None, id, reg_, std::string("'es' appended")});
@@ -467,7 +467,7 @@ class ProtectedIndex::Query {
   void blocked_suffixes() {
     for (std::size_t j = 0; j < size(); ++j) {
       const std::string_view t = tail(j);
-      for (const std::uint32_t id : index_.blocked_.find(hash_bytes(t))) {
+      for (const std::uint32_t id : index_.probe(index_.blocked_, hash_bytes(t))) {
         const BlockedSuffix& b = index_.policy_.blocked_suffixes[id];
         if (b.name != t) continue;
         offer({Technique::BlockedSuffix, Technique::None, id, j,
@@ -627,7 +627,7 @@ Match ProtectedIndex::classify(const NameInfo& name) const {
   }
   for (std::size_t j = 0; j < q.size(); ++j) {
     const std::string_view t = q.tail(j);
-    for (const std::uint32_t id : exact_.find(hash_bytes(t))) {
+    for (const std::uint32_t id : probe(exact_, hash_bytes(t))) {
       if (entries_[id].full != t) continue;
       m.verdict = Verdict::Protected;
       m.protected_domain = entries_[id].full;

@@ -54,8 +54,10 @@ void HashIndex::append_hashes(std::vector<std::uint64_t>& out) const {
 void FingerprintSet::build(std::vector<std::uint64_t> hashes) {
   std::sort(hashes.begin(), hashes.end());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-  const std::size_t capacity = std::bit_ceil(std::max(kMinSlots, hashes.size() * 2));
-  std::vector<std::uint32_t> slots(capacity, 0);
+  // Between a third and two thirds full: short probe sequences, few bytes.
+  const std::size_t capacity =
+      std::bit_ceil(std::max(kMinSlots, hashes.size() + hashes.size() / 2));
+  std::vector<std::uint16_t> slots(capacity, 0);
   const std::uint64_t mask = capacity - 1;
   const unsigned shift = 64U - static_cast<unsigned>(std::countr_zero(capacity));
   for (const std::uint64_t h : hashes) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,6 +61,13 @@ class ProtectedIndex {
  private:
   struct Candidate;
   class Query;
+
+  /// index.find(hash) for an index whose hashes are all in screen_: the small fingerprint set
+  /// answers most probes (absent hashes) without touching the larger index. Never allocates.
+  [[nodiscard]] std::span<const std::uint32_t> probe(const HashIndex& index,
+                                                     std::uint64_t hash) const noexcept {
+    return screen_.contains(hash) ? index.find(hash) : std::span<const std::uint32_t>{};
+  }
 
   /// Whether `suffix` is exactly one edit away from the suffix of some protected domain.
   [[nodiscard]] bool near_protected_suffix(std::string_view suffix) const noexcept;
