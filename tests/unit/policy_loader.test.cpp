@@ -202,6 +202,31 @@ TEST_CASE("every invalid policy fails with its expected message, data path and l
   }
 }
 
+TEST_CASE("one PolicyLoader reused for every file gives what a fresh context gives", "[policy]") {
+  std::vector<fs::path> files = files_in(kTestData / "policy" / "invalid", false);
+  const std::vector<fs::path> valid = files_in(kTestData / "policy" / "valid", false);
+  files.insert(files.end(), valid.begin(), valid.end());
+  REQUIRE(files.size() >= 30);
+  tg::PolicyLoader loader;
+  for (int pass = 0; pass < 2; ++pass) {  // the second pass runs on a context used for all
+    for (const fs::path& f : files) {
+      if (f.extension() != ".json" && f.extension() != ".xml") continue;
+      INFO(f.string() << " (pass " << pass << ")");
+      std::ifstream in(f, std::ios::binary);
+      std::stringstream content;
+      content << in.rdbuf();
+      const std::string text = content.str();
+      const tg::PolicyFormat format =
+          f.extension() == ".xml" ? tg::PolicyFormat::Xml : tg::PolicyFormat::Json;
+      const tg::LoadResult fresh = tg::load_policy_text(text, format, f.string());
+      const tg::LoadResult reused = loader.load_text(text, format, f.string());
+      CHECK(errors_text(reused) == errors_text(fresh));
+      REQUIRE(reused.ok() == fresh.ok());
+      if (fresh.ok()) require_same_policy(*reused.policy, *fresh.policy);
+    }
+  }
+}
+
 TEST_CASE("JSON and XML of the same policy load to equal policies", "[policy]") {
   SECTION("policy/examples/dod") {
     const tg::Policy json = load_ok(kSource / "policy" / "examples" / "dod.json");

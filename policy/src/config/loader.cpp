@@ -1510,7 +1510,10 @@ ContextPtr make_context(const std::string& origin, std::vector<PolicyError>& err
   return ctx;
 }
 
-LoadResult load_text(std::string_view text, PolicyFormat format, const std::string& origin) {
+// Loads `text` with the compiled context `shared`, or with a context made for this load when
+// `shared` is null (so a YANG directory that changed or vanished is seen at the next load).
+LoadResult load_text(std::string_view text, PolicyFormat format, const std::string& origin,
+                     ly_ctx* shared = nullptr) {
   LoadResult result;
   const QuietLibyang quiet;
 
@@ -1523,8 +1526,15 @@ LoadResult load_text(std::string_view text, PolicyFormat format, const std::stri
     return result;
   }
 
-  ContextPtr ctx = make_context(origin, result.errors);
-  if (!ctx) return result;
+  ContextPtr owned;
+  ly_ctx* ctx = shared;
+  if (ctx == nullptr) {
+    owned = make_context(origin, result.errors);
+    if (!owned) return result;
+    ctx = owned.get();
+  } else {
+    ly_err_clean(ctx, nullptr);  // nothing left over from an earlier load
+  }
 
   // A UTF-8 byte order mark is not part of the JSON or XML text; lines are unaffected.
   std::string_view body = text;
@@ -1533,17 +1543,17 @@ LoadResult load_text(std::string_view text, PolicyFormat format, const std::stri
   const std::string buffer(body);
   lyd_node* raw = nullptr;
   const LYD_FORMAT ly_format = format == PolicyFormat::Json ? LYD_JSON : LYD_XML;
-  LY_ERR rc = lyd_parse_data_mem(ctx.get(), buffer.c_str(), ly_format,
+  LY_ERR rc = lyd_parse_data_mem(ctx, buffer.c_str(), ly_format,
                                  LYD_PARSE_STRICT | LYD_PARSE_NO_STATE | LYD_PARSE_ONLY, 0, &raw);
   TreePtr tree(raw);
   if (rc == LY_SUCCESS) {
     raw = tree.release();
-    rc = lyd_validate_all(&raw, ctx.get(), LYD_VALIDATE_PRESENT | LYD_VALIDATE_NO_STATE, nullptr);
+    rc = lyd_validate_all(&raw, ctx, LYD_VALIDATE_PRESENT | LYD_VALIDATE_NO_STATE, nullptr);
     tree.reset(raw);
   }
   if (rc != LY_SUCCESS) {
-    const std::vector<RawError> raw_errors = take_errors(ctx.get());
-    ErrorTranslator translator(ctx.get(), tree.get(), source, origin, format);
+    const std::vector<RawError> raw_errors = take_errors(ctx);
+    ErrorTranslator translator(ctx, tree.get(), source, origin, format);
     for (const RawError& e : raw_errors) result.errors.push_back(translator.translate(e));
     if (result.errors.empty()) {
       result.errors.push_back(PolicyError{
@@ -1655,6 +1665,37 @@ LoadResult load_policy_text(std::string_view text, PolicyFormat format,
   try {
     name = std::string(origin);
     return load_text(text, format, name);
+  } catch (const std::exception& e) {
+    return internal_error(name, e.what());
+  } catch (...) {
+    return internal_error(name, "unknown exception");
+  }
+}
+
+struct PolicyLoader::Impl {
+  ContextPtr context;
+  std::vector<PolicyError> context_errors;  // why there is no context
+};
+
+PolicyLoader::PolicyLoader() : impl_(std::make_unique<Impl>()) {
+  const QuietLibyang quiet;
+  impl_->context = make_context("<policy loader>", impl_->context_errors);
+}
+
+PolicyLoader::~PolicyLoader() = default;
+
+LoadResult PolicyLoader::load_text(std::string_view text, PolicyFormat format,
+                                   std::string_view origin) noexcept {
+  std::string name;
+  try {
+    name = std::string(origin);
+    if (!impl_->context) {
+      LoadResult r;
+      r.errors = impl_->context_errors;
+      for (PolicyError& e : r.errors) e.file = name;
+      return r;
+    }
+    return ::tg::load_text(text, format, name, impl_->context.get());
   } catch (const std::exception& e) {
     return internal_error(name, e.what());
   } catch (...) {
