@@ -119,7 +119,7 @@ class CallgrindDaemon:
         self.tmp = tempfile.mkdtemp(prefix=f"cg-{name}-", dir=args.work)
         self.port = free_port()
         conf_args = types.SimpleNamespace(work=args.work, verbosity=args.verbosity,
-                                          module=module or "")
+                                          module=module or "", threads=args.threads)
         self.conf = rb.write_conf(self.tmp, self.port, conf_args, module_config)
         env = dict(os.environ)
         env.pop("TYPOGUARD_POLICY", None)
@@ -184,6 +184,9 @@ def main():
     ap.add_argument("--sizes", default="10,10000", help="protected set sizes (tg-N configs)")
     ap.add_argument("--queries", type=int, default=2000, help="queries per shape")
     ap.add_argument("--verbosity", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="Unbound num-threads (2: stock is multi-threaded too, as typoguard's "
+                         "background threads make it)")
     ap.add_argument("--timeout", type=float, default=5.0, help="seconds per query (bounded)")
     ap.add_argument("--build", default="/tmp/build-bench")
     ap.add_argument("--unbound")
@@ -272,7 +275,7 @@ def main():
 
 def report(args, results, configs, elapsed):
     lines = [f"callgrind, {args.queries} queries per shape, sent one at a time, verbosity "
-             f"{args.verbosity}; {elapsed / 60:.1f} min", "",
+             f"{args.verbosity}, num-threads {args.threads}; {elapsed / 60:.1f} min", "",
              "| config | shape | instructions/query | of which typoguard.so | vs stock | answers |",
              "|---|---|---|---|---|---|"]
     for name, *_ in configs:

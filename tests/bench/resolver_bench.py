@@ -215,7 +215,8 @@ def write_conf(tmp, port, args, module_config, rpz=None):
 """ if "dynlib" in module_config else ""
     conf = os.path.join(tmp, "unbound.conf")
     with open(conf, "w") as f:
-        f.write(server_clause(tmp, port, module_config, args.verbosity, threads=1)
+        f.write(server_clause(tmp, port, module_config, args.verbosity,
+                              threads=getattr(args, "threads", 1))
                 + zones + rpz_clause + dyn)
     return conf
 
@@ -264,6 +265,9 @@ class Daemon:
         env.pop("TYPOGUARD_POLICY", None)
         env.pop("TYPOGUARD_EVENT_LOG", None)
         env.update(env_extra or {})
+        if "TYPOGUARD_POLICY" in env and not os.environ.get("TG_BENCH_NO_EVENTS"):
+            # Events are written as in production (removed with tmp at stop).
+            env["TYPOGUARD_EVENT_LOG"] = os.path.join(self.tmp, "events.jsonl")
         self.limit_mib = args.rss_limit_gib * 1024
         self.killed_for_rss = False
         self.peak_mib = 0.0
