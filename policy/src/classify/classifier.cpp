@@ -20,21 +20,14 @@
 namespace tg {
 namespace {
 
-// Host labels that senders glue onto a domain when they drop a dot: wwwarmy.mil.
-constexpr std::array<std::string_view, 12> kHostPrefixes{"www",     "mail",  "smtp", "mx",
-                                                         "webmail", "email", "owa",  "autodiscover",
-                                                         "imap",    "pop",   "pop3", "exchange"};
-
-// Stored in the joined_ index as entry * 4 + kind.
+// Stored in the joined_ index as entry * 2 + kind.
 enum class JoinKind : std::uint32_t {
   JoinedAll = 0,      // every dot dropped, any suffix after it: armymil.com
   HyphenatedAll = 1,  // every dot a hyphen, any suffix after it: army-mil.com
-  PrefixJoined = 2,   // host prefix glued on, same suffix: wwwarmy.mil
-  PrefixHyphen = 3,   // host prefix hyphenated, same suffix: www-army.mil
 };
 
 constexpr std::uint32_t join_value(std::uint32_t entry, JoinKind kind) {
-  return entry * 4 + static_cast<std::uint32_t>(kind);
+  return entry * 2 + static_cast<std::uint32_t>(kind);
 }
 
 std::string without_dots(std::string_view s, char replacement) {
@@ -390,37 +383,32 @@ class ProtectedIndex::Query {
     if (reg_ >= size()) return;
     const std::string_view label = name_.labels[reg_].ascii;
     for (const std::uint32_t v : index_.probe(index_.joined_, hash_bytes(label))) {
-      const std::uint32_t id = v / 4;
-      const auto kind = static_cast<JoinKind>(v % 4);
+      const std::uint32_t id = v / 2;
       const ProtectedEntry& e = index_.entries_[id];
-      switch (kind) {
-        case JoinKind::JoinedAll:
-          if (without_dots(e.full, 0) != label) break;
-          offer({Technique::MissingDot, Technique::None, id, reg_,
-                 fmt::format("dots dropped: '{}' -> '{}' under '{}'", e.full, label, suffix_)});
-          break;
-        case JoinKind::HyphenatedAll:
-          if (without_dots(e.full, '-') != label) break;
-          offer({Technique::DotToHyphen, Technique::None, id, reg_,
-                 fmt::format("dots became hyphens: '{}' -> '{}' under '{}'", e.full, label,
-                             suffix_)});
-          break;
-        case JoinKind::PrefixJoined:
-        case JoinKind::PrefixHyphen: {
-          if (suffix_ != e.suffix || !label.ends_with(e.label)) break;
-          const std::string_view prefix = label.substr(0, label.size() - e.label.size());
-          const bool hyphen = kind == JoinKind::PrefixHyphen;
-          if (hyphen != prefix.ends_with('-')) break;
-          offer({hyphen ? Technique::DotToHyphen : Technique::MissingDot, Technique::None, id, reg_,
-                 fmt::format("dot after '{}' {}: '{}.{}' -> '{}.{}'",
-                             prefix.substr(0, prefix.size() - (hyphen ? 1 : 0)),
-                             hyphen ? "became a hyphen" : "dropped",
-                             prefix.substr(0, prefix.size() - (hyphen ? 1 : 0)), e.full, label,
-                             suffix_)});
-          break;
-        }
+      if (static_cast<JoinKind>(v % 2) == JoinKind::JoinedAll) {
+        if (without_dots(e.full, 0) != label) continue;
+        offer({Technique::MissingDot, Technique::None, id, reg_,
+               fmt::format("dots dropped: '{}' -> '{}' under '{}'", e.full, label, suffix_)});
+      } else {
+        if (without_dots(e.full, '-') != label) continue;
+        offer(
+            {Technique::DotToHyphen, Technique::None, id, reg_,
+             fmt::format("dots became hyphens: '{}' -> '{}' under '{}'", e.full, label, suffix_)});
       }
     }
+    // A host label glued on, same suffix: the rest of the label is a protected label.
+    for_each_host_prefix(label, [&](std::string_view prefix, std::size_t rest, bool hyphen) {
+      const std::string_view protected_label = label.substr(rest);
+      for (const std::uint32_t id :
+           index_.probe(index_.label_exact_, hash_bytes(protected_label))) {
+        const ProtectedEntry& e = index_.entries_[id];
+        if (e.label != protected_label || e.suffix != suffix_) continue;
+        offer(
+            {hyphen ? Technique::DotToHyphen : Technique::MissingDot, Technique::None, id, reg_,
+             fmt::format("dot after '{}' {}: '{}.{}' -> '{}.{}'", prefix,
+                         hyphen ? "became a hyphen" : "dropped", prefix, e.full, label, suffix_)});
+      }
+    });
   }
 
   // army.mil.ml, gmail.com.com: a protected name followed by a further public suffix.
@@ -562,12 +550,6 @@ ProtectedIndex::ProtectedIndex(const Policy& policy, const PublicSuffixList& psl
     }
     joined_.add(hash_bytes(without_dots(e.full, 0)), join_value(id, JoinKind::JoinedAll));
     joined_.add(hash_bytes(without_dots(e.full, '-')), join_value(id, JoinKind::HyphenatedAll));
-    for (const std::string_view prefix : kHostPrefixes) {
-      joined_.add(hash_bytes(std::string(prefix) + e.label),
-                  join_value(id, JoinKind::PrefixJoined));
-      joined_.add(hash_bytes(std::string(prefix) + "-" + e.label),
-                  join_value(id, JoinKind::PrefixHyphen));
-    }
     if (std::find(suffixes_.begin(), suffixes_.end(), e.suffix) == suffixes_.end()) {
       const auto sid = static_cast<std::uint32_t>(suffixes_.size());
       suffixes_.push_back(e.suffix);

@@ -9,9 +9,11 @@
 // In front of them, a screen (screen.cpp) proves most names clean from their hashes alone.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +27,32 @@ namespace tg {
 
 class HomoglyphTable;
 class PublicSuffixList;
+
+/// Host labels that senders glue onto a domain when they drop a dot: wwwarmy.mil, www-army.mil.
+inline constexpr std::array<std::string_view, 12> kHostPrefixes{
+    "www", "mail",         "smtp", "mx",  "webmail", "email",
+    "owa", "autodiscover", "imap", "pop", "pop3",    "exchange"};
+
+/// Calls fn(prefix, rest, hyphen) for each host prefix `label` starts with, for the glued
+/// spelling (the rest of the label starts at `rest` = prefix.size()) and, when a hyphen follows
+/// the prefix, the hyphenated one (`rest` = prefix.size() + 1, hyphen true); only when the rest
+/// is not empty. One rule for the classifier and the screen.
+template <class Fn>
+void for_each_host_prefix(std::string_view label, Fn&& fn) {
+  static constexpr auto kFirst = [] {
+    std::array<bool, 256> first{};
+    for (const std::string_view p : kHostPrefixes) first[static_cast<unsigned char>(p[0])] = true;
+    return first;
+  }();
+  if (label.empty() || !kFirst[static_cast<unsigned char>(label[0])]) return;  // most labels
+  for (const std::string_view prefix : kHostPrefixes) {
+    if (label.size() <= prefix.size() || !label.starts_with(prefix)) continue;
+    fn(prefix, prefix.size(), false);
+    if (label[prefix.size()] == '-' && label.size() > prefix.size() + 1) {
+      fn(prefix, prefix.size() + 1, true);
+    }
+  }
+}
 
 /// A protected domain as the classifier sees it.
 struct ProtectedEntry {
@@ -82,7 +110,7 @@ class ProtectedIndex {
   HashIndex label_exact_;              // label -> entry (tld-swap, plural "es")
   HashIndex visual_full_;              // visual key of the whole name -> entry
   HashIndex visual_label_;             // visual key of the label -> entry
-  HashIndex joined_;                   // dot-dropped / dot-to-hyphen spellings -> entry * 4 + kind
+  HashIndex joined_;                   // dot-dropped / dot-to-hyphen spellings -> entry * 2 + kind
   HashIndex allow_;                    // allow-list names -> allow index
   HashIndex blocked_;                  // blocked suffixes -> blocked index
   HashIndex suffix_del1_;              // distinct protected suffixes and their one-deletion strings

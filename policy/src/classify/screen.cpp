@@ -62,13 +62,18 @@ bool ProtectedIndex::may_match(const PlainName& name) const noexcept {
       return true;
     }
   }
-  // joined_spellings() and same_label() look up the registrable label and its "es" stem;
-  // without the public suffix, every label that can be the registrable one is looked up: all
-  // but the last (a public suffix has at least one label).
+  // joined_spellings() and same_label() look up the registrable label, its "es" stem and what
+  // follows a host prefix; without the public suffix, every label that can be the registrable
+  // one is looked up: all but the last (a public suffix has at least one label).
   for (std::size_t j = 0; j + 1 < n; ++j) {
     const std::size_t begin = name.label_start(j);
     const std::size_t stop = name.label_start(j + 1) - 1;
     if (hit(hashes.hash(begin, stop))) return true;
+    bool glued = false;
+    for_each_host_prefix(name.label(j), [&](std::string_view, std::size_t rest, bool) {
+      glued = glued || hit(hashes.hash(begin + rest, stop));
+    });
+    if (glued) return true;
     if (stop - begin > 2 && text[stop - 2] == 'e' && text[stop - 1] == 's' &&
         hit(hashes.hash(begin, stop - 2))) {
       return true;

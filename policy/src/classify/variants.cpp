@@ -30,7 +30,8 @@ constexpr std::array<std::string_view, 16> kCommonSuffixes{"com", "net", "org", 
                                                            "cm",  "om",  "ml",  "ne",   "io",  "us",
                                                            "uk",  "de",  "ru",  "cn"};
 
-constexpr std::array<std::string_view, 4> kHostPrefixes{"www", "mail", "smtp", "mx"};
+// The host labels variants() glues on (a subset of kHostPrefixes, which classify() accepts).
+constexpr std::array<std::string_view, 4> kVariantHostPrefixes{"www", "mail", "smtp", "mx"};
 
 class Generator {
  public:
@@ -167,7 +168,7 @@ class Generator {
     }
     consider(joined_all + "." + e_.suffix);
     consider(hyphenated_all + "." + e_.suffix);
-    for (const std::string_view p : kHostPrefixes) {
+    for (const std::string_view p : kVariantHostPrefixes) {
       consider(std::string(p) + e_.full);
       consider(std::string(p) + "-" + e_.full);
     }
