@@ -23,11 +23,19 @@ void HashIndex::build() {
   std::size_t i = 0;
   while (i < pending_.size()) {
     const std::uint64_t h = pending_[i].first;
-    const auto begin = static_cast<std::uint32_t>(values_.size());
-    while (i < pending_.size() && pending_[i].first == h) values_.push_back(pending_[i++].second);
+    std::size_t end = i;
+    while (end < pending_.size() && pending_[end].first == h) ++end;
+    Slot entry{h, 0, static_cast<std::uint32_t>(end - i)};
+    if (entry.count == 1) {
+      entry.begin = pending_[i].second;  // kept in the slot: no second cache line to read
+    } else {
+      entry.begin = static_cast<std::uint32_t>(values_.size());
+      for (std::size_t k = i; k < end; ++k) values_.push_back(pending_[k].second);
+    }
     std::uint64_t slot = hashing::spread(h) >> shift_;
     while (slots_[slot].count != 0) slot = (slot + 1) & mask_;
-    slots_[slot] = Slot{h, begin, static_cast<std::uint32_t>(values_.size()) - begin};
+    slots_[slot] = entry;
+    i = end;
   }
   pending_.clear();
   pending_.shrink_to_fit();
@@ -37,8 +45,10 @@ std::span<const std::uint32_t> HashIndex::find(std::uint64_t hash) const noexcep
   if (slots_.empty()) return {};
   std::uint64_t slot = hashing::spread(hash) >> shift_;
   while (slots_[slot].count != 0) {
-    if (slots_[slot].hash == hash) {
-      return {values_.data() + slots_[slot].begin, slots_[slot].count};
+    const Slot& entry = slots_[slot];
+    if (entry.hash == hash) {
+      if (entry.count == 1) return {&entry.begin, 1};
+      return {values_.data() + entry.begin, entry.count};
     }
     slot = (slot + 1) & mask_;
   }
@@ -54,9 +64,8 @@ void HashIndex::append_hashes(std::vector<std::uint64_t>& out) const {
 void FingerprintSet::build(std::vector<std::uint64_t> hashes) {
   std::sort(hashes.begin(), hashes.end());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-  // Between a third and two thirds full: short probe sequences, few bytes.
-  const std::size_t capacity =
-      std::bit_ceil(std::max(kMinSlots, hashes.size() + hashes.size() / 2));
+  // At most a third full: most probes for an absent hash end at their first slot.
+  const std::size_t capacity = std::bit_ceil(std::max(kMinSlots, hashes.size() * 3));
   std::vector<std::uint16_t> slots(capacity, 0);
   const std::uint64_t mask = capacity - 1;
   const unsigned shift = 64U - static_cast<unsigned>(std::countr_zero(capacity));
