@@ -78,7 +78,7 @@ void PublicSuffixList::load_rules(const std::string& file) {
     if (rule.empty()) continue;
     if (rule.starts_with("!")) {  // exception: its parent's wildcard does not apply to it
       const std::string ascii = to_ascii(rule.substr(1));
-      if (!ascii.empty()) irregular_.insert(std::string(parent_of(ascii)));
+      if (!ascii.empty()) irregular_.insert(parent_of(ascii));
       continue;
     }
     if (rule.starts_with("*.")) {  // wildcard: every child of the parent is a suffix
@@ -115,13 +115,12 @@ bool PublicSuffixList::is_public_suffix(std::string_view name, bool include_priv
                                         bool listed_only) const {
   if (name.empty() || name.size() >= kMaxName) return false;
   if (!fast_) return ask_libpsl(name, include_private, listed_only);
-  const std::string key(name);
-  if (icann_.contains(key) || (include_private && private_.contains(key))) return true;
+  if (icann_.contains(name) || (include_private && private_.contains(name))) return true;
   const std::string_view parent = parent_of(name);
   // A single label is a suffix by the "*" rule; listed, it would be in the sets.
   if (parent.empty()) return !listed_only;
   // Next to a wildcard or exception rule: libpsl decides.
-  if (irregular_.contains(std::string(parent))) {
+  if (irregular_.contains(parent)) {
     return ask_libpsl(name, include_private, listed_only);
   }
   return false;

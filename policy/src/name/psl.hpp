@@ -6,7 +6,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+
+#include "name/string_set.hpp"
 
 struct psl_ctx_st;
 
@@ -15,9 +16,9 @@ namespace tg {
 /// Read-only view of the Public Suffix List. Thread-safe after construction.
 ///
 /// libpsl is the authority. When Debian's list file is present, libpsl is loaded from it and
-/// every plain rule of the file that libpsl confirms goes into a hash set, so the common
-/// look-up is one hash probe; names next to wildcard or exception rules, and all names when
-/// the file is missing, are asked of libpsl directly.
+/// every plain rule of the file that libpsl confirms goes into a flat hash set, so the common
+/// look-up is one hash probe and no allocation; names next to wildcard or exception rules, and
+/// all names when the file is missing, are asked of libpsl directly.
 class PublicSuffixList {
  public:
   /// The process-wide list (built on first use). Throws std::runtime_error only if libpsl has
@@ -52,10 +53,10 @@ class PublicSuffixList {
   std::unique_ptr<psl_ctx_st, Deleter> owned_;
   const psl_ctx_st* ctx_ = nullptr;
   std::string source_;
-  bool fast_ = false;                          // the sets below mirror ctx_
-  std::unordered_set<std::string> icann_;      // plain ICANN rules confirmed by libpsl
-  std::unordered_set<std::string> private_;    // plain private rules confirmed by libpsl
-  std::unordered_set<std::string> irregular_;  // parents of wildcard rules, and exceptions
+  bool fast_ = false;    // the sets below mirror ctx_
+  StringSet icann_;      // plain ICANN rules confirmed by libpsl
+  StringSet private_;    // plain private rules confirmed by libpsl
+  StringSet irregular_;  // parents of wildcard rules, and exceptions
 };
 
 }  // namespace tg
