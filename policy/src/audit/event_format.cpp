@@ -74,10 +74,12 @@ void append_u_escape(Line& out, unsigned value) {
   out.put(kHex[value & 0xFU]);
 }
 
-/// Whether a byte goes into a JSON string as it is: printable ASCII except '"' and '\\'.
-constexpr bool plain_json_byte(unsigned char b) noexcept {
-  return b >= 0x20U && b < 0x7FU && b != '"' && b != '\\';
-}
+/// Which bytes go into a JSON string as they are: printable ASCII except '"' and '\\'.
+constexpr auto kPlainJson = [] {
+  std::array<bool, 256> plain{};
+  for (unsigned b = 0x20; b < 0x7F; ++b) plain[b] = b != '"' && b != '\\';
+  return plain;
+}();
 
 /// Appends `text` (UTF-8, possibly malformed) as the body of a JSON string in pure ASCII:
 /// '"' and '\\' backslash-escaped, controls and DEL as \u00XX, other non-ASCII code points as
@@ -87,7 +89,7 @@ void append_json_text(Line& out, std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t run = pos;
-    while (run < text.size() && plain_json_byte(static_cast<unsigned char>(text[run]))) ++run;
+    while (run < text.size() && kPlainJson[static_cast<unsigned char>(text[run])]) ++run;
     if (run > pos) {
       out.raw(text.substr(pos, run - pos));
       pos = run;
