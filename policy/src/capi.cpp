@@ -37,6 +37,9 @@ static_assert(TG_MX_NULL == static_cast<int>(tg::AnswerSettings::MxKind::NullMx)
 /// tg_engine_start() ran; they are destroyed in reverse order, so the watcher (which reloads
 /// and re-targets the event log) stops before the event log.
 struct tg_engine {
+  tg_engine();
+
+  const std::uint64_t id;   // unique in the process (the per-thread snapshot cache's key)
   std::string policy_path;  // empty: the embedded default
   std::atomic<std::shared_ptr<const tg::Snapshot>> snapshot;
   std::atomic<std::uint64_t> generation{1};
@@ -58,6 +61,35 @@ struct tg_engine {
 };
 
 namespace {
+
+std::uint64_t next_engine_id() noexcept {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+// The snapshot in force as a resolver thread reads it: a per-thread copy of the engine's
+// shared_ptr, taken again when the engine or its policy generation changed. Spares every query
+// the atomic shared_ptr's lock and reference count (four atomic operations on one cache line
+// that all resolver threads share). Reloads store the snapshot before they raise the
+// generation, and the generation is read first, so a thread never keeps an older snapshot
+// under a newer generation. A thread holds a superseded snapshot until its next call (or its
+// exit): a policy's worth of memory per idle thread at most. The reference is valid until the
+// same thread calls again.
+const tg::Snapshot& current_snapshot(const tg_engine& engine) {
+  struct Cached {
+    std::uint64_t engine = 0;
+    std::uint64_t generation = 0;
+    std::shared_ptr<const tg::Snapshot> snapshot;
+  };
+  thread_local Cached cached;
+  const std::uint64_t generation = engine.generation.load(std::memory_order_acquire);
+  if (cached.engine != engine.id || cached.generation != generation || !cached.snapshot) {
+    cached.snapshot = engine.snapshot.load();
+    cached.engine = engine.id;
+    cached.generation = generation;
+  }
+  return *cached.snapshot;
+}
 
 // Copies `text` into a C buffer of `size` bytes, truncating on a UTF-8 boundary and always
 // terminating.
@@ -142,11 +174,11 @@ void clean_verdict(tg_verdict& v) noexcept {
 tg_status evaluate(const tg_engine& engine, const std::uint8_t* qname, std::size_t qname_len,
                    std::uint16_t qtype, const tg_client* clients, std::size_t client_count,
                    tg_verdict& v) {
-  const std::shared_ptr<const tg::Snapshot> snap = engine.snapshot.load();
-  const tg::Policy& policy = snap->policy();
+  const tg::Snapshot& snap = current_snapshot(engine);
+  const tg::Policy& policy = snap.policy();
   const tg::NameInfo name = tg::analyse_wire_name(
       qname, qname_len, tg::PublicSuffixList::instance(), policy.private_suffixes);
-  const tg::Match m = snap->classify(name);
+  const tg::Match m = snap.classify(name);
   if (!m.is_lookalike()) {
     clean_verdict(v);
     return TG_OK;
@@ -310,6 +342,8 @@ tg_status start(tg_engine& engine, const tg_runtime& rt, char* error, std::size_
 
 }  // namespace
 
+tg_engine::tg_engine() : id(next_engine_id()) {}
+
 extern "C" {
 
 const char* tg_strerror(tg_status status) noexcept {
@@ -396,19 +430,22 @@ tg_status tg_evaluate(const tg_engine* engine, const std::uint8_t* qname, std::s
 int tg_may_be_lookalike(const tg_engine* engine, const std::uint8_t* qname,
                         std::size_t qname_len) noexcept {
   if (engine == nullptr || qname == nullptr) return 1;
-  const std::shared_ptr<const tg::Snapshot> snap = engine->snapshot.load();
-  return snap->may_be_lookalike(qname, qname_len) ? 1 : 0;
+  try {
+    return current_snapshot(*engine).may_be_lookalike(qname, qname_len) ? 1 : 0;
+  } catch (...) {  // thread_local set-up failed (out of memory): classify() decides
+    return 1;
+  }
 }
 
 int tg_is_lookalike(const tg_engine* engine, const std::uint8_t* qname,
                     std::size_t qname_len) noexcept {
   if (engine == nullptr || qname == nullptr) return 0;
   try {
-    const auto snap = engine->snapshot.load();
-    if (!snap->may_be_lookalike(qname, qname_len)) return 0;
+    const tg::Snapshot& snap = current_snapshot(*engine);
+    if (!snap.may_be_lookalike(qname, qname_len)) return 0;
     const tg::NameInfo name = tg::analyse_wire_name(
-        qname, qname_len, tg::PublicSuffixList::instance(), snap->policy().private_suffixes);
-    return snap->classify(name).is_lookalike() ? 1 : 0;
+        qname, qname_len, tg::PublicSuffixList::instance(), snap.policy().private_suffixes);
+    return snap.classify(name).is_lookalike() ? 1 : 0;
   } catch (...) {
     return 0;
   }
