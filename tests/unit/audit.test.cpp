@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <random>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -416,6 +418,46 @@ TEST_CASE("audit: verdict strings come out as pure-ASCII JSON", "[audit]") {
         std::string::npos);
 }
 
+TEST_CASE("audit: text is escaped the same wherever the special bytes fall", "[audit]") {
+  // A byte-at-a-time reference for ASCII plus lone continuation bytes (each one malformed).
+  const auto reference = [](const std::string& in) {
+    std::string out;
+    for (const char ch : in) {
+      const auto b = static_cast<unsigned char>(ch);
+      if (b == '"' || b == '\\') {
+        out += '\\';
+        out += ch;
+      } else if (b < 0x20 || b == 0x7f) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", b);
+        out += buf;
+      } else if (b >= 0x80) {
+        out += "\\ufffd";
+      } else {
+        out += ch;
+      }
+    }
+    return out;
+  };
+  std::mt19937 rng(5);
+  const char specials[] = {'"', '\\', '\x1f', '\x7f', '\x80', '\t', '\0'};
+  EventFixture f;
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    const std::size_t n = rng() % 60;
+    for (std::size_t k = 0; k < n; ++k) {
+      text += rng() % 9 == 0 ? specials[rng() % sizeof specials]
+                             : static_cast<char>(0x20 + rng() % 0x5f);
+    }
+    std::memset(f.verdict.evidence, 0, sizeof f.verdict.evidence);
+    std::memcpy(f.verdict.evidence, text.data(), text.size());
+    const std::string visible = text.substr(0, text.find('\0'));  // the field ends at a NUL
+    const std::string line = f.line();
+    INFO(line);
+    CHECK(line.find("\"evidence\":\"" + reference(visible) + "\"") != std::string::npos);
+  }
+}
+
 TEST_CASE("audit: timestamps are UTC with milliseconds", "[audit]") {
   EventFixture f;
   f.event.qname = f.qname.data();
@@ -424,7 +466,8 @@ TEST_CASE("audit: timestamps are UTC with milliseconds", "[audit]") {
   CHECK(tg::audit::format_event(f.event, epoch, "")
             .rfind(R"({"@timestamp":"1970-01-01T00:00:00.005Z",)", 0) == 0);
   // 2028-02-29T23:59:59.999Z (a leap day, the last millisecond of it)
-  const auto leap = std::chrono::system_clock::time_point{std::chrono::milliseconds{1835481599999LL}};
+  const auto leap =
+      std::chrono::system_clock::time_point{std::chrono::milliseconds{1835481599999LL}};
   CHECK(tg::audit::format_event(f.event, leap, "")
             .rfind(R"({"@timestamp":"2028-02-29T23:59:59.999Z",)", 0) == 0);
 }
@@ -468,8 +511,7 @@ TEST_CASE("audit: the largest possible line fits kMaxEventLine; a smaller buffer
   CHECK(line.find("\\u0001\\u0001") != std::string::npos);
 
   std::vector<char> small(line.size() - 1);
-  CHECK(tg::audit::format_event_into(small.data(), small.size(), f.event, fixed_time(), host) ==
-        0);
+  CHECK(tg::audit::format_event_into(small.data(), small.size(), f.event, fixed_time(), host) == 0);
   std::vector<char> exact(line.size());
   CHECK(tg::audit::format_event_into(exact.data(), exact.size(), f.event, fixed_time(), host) ==
         line.size());

@@ -51,6 +51,11 @@ class Line {
   }
   /// Unchecked: only after room() said yes for these bytes.
   void put(char c) noexcept { *pos_++ = c; }
+  /// Unchecked, likewise.
+  void put(std::string_view s) noexcept {
+    std::memcpy(pos_, s.data(), s.size());
+    pos_ += s.size();
+  }
 
   [[nodiscard]] bool ok() const noexcept { return !failed_; }
   [[nodiscard]] std::size_t size() const noexcept {
@@ -64,8 +69,11 @@ class Line {
   bool failed_ = false;
 };
 
-void append_u_escape(Line& out, unsigned value) {
-  if (!out.room(6)) return;
+/// Most bytes one input byte can become in a JSON string (\u00XX, \ufffd) or as a name byte
+/// (\\DDD): what a field reserves before it is written unchecked.
+constexpr std::size_t kMaxEscaped = 6;
+
+void put_u_escape(Line& out, unsigned value) {
   out.put('\\');
   out.put('u');
   out.put(kHex[(value >> 12U) & 0xFU]);
@@ -81,52 +89,71 @@ constexpr auto kPlainJson = [] {
   return plain;
 }();
 
-/// Appends `text` (UTF-8, possibly malformed) as the body of a JSON string in pure ASCII:
+/// Whether all 8 bytes of `w` are plain (kPlainJson), tested at once: no byte with the high bit,
+/// below 0x20, DEL, '"' or '\\'.
+constexpr bool plain_word(std::uint64_t w) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t x) { return ((x - kOnes) & ~x & kHigh) != 0; };
+  return (w & kHigh) == 0 && ((w - kOnes * 0x20) & ~w & kHigh) == 0 &&
+         !has_zero(w ^ (kOnes * 0x7F)) && !has_zero(w ^ (kOnes * '"')) &&
+         !has_zero(w ^ (kOnes * '\\'));
+}
+
+/// Writes `text` (UTF-8, possibly malformed) as the body of a JSON string in pure ASCII:
 /// '"' and '\\' backslash-escaped, controls and DEL as \u00XX, other non-ASCII code points as
 /// \uXXXX (surrogate pairs above U+FFFF), each malformed byte as \ufffd. Runs of plain bytes
-/// are copied at once.
-void append_json_text(Line& out, std::string_view text) {
+/// are found 8 at a time and copied at once. Unchecked: the caller reserved kMaxEscaped bytes
+/// a byte of `text`.
+void put_json_text(Line& out, std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t run = pos;
+    while (run + 8 <= text.size()) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, text.data() + run, sizeof(w));
+      if (!plain_word(w)) break;
+      run += 8;
+    }
     while (run < text.size() && kPlainJson[static_cast<unsigned char>(text[run])]) ++run;
     if (run > pos) {
-      out.raw(text.substr(pos, run - pos));
+      out.put(text.substr(pos, run - pos));
       pos = run;
       if (pos == text.size()) break;
     }
     const Utf8Char c = decode_utf8(text, pos);
     pos += c.length;
     if (!c.valid) {
-      append_u_escape(out, 0xFFFDU);
+      put_u_escape(out, 0xFFFDU);
     } else if (c.code_point == U'"' || c.code_point == U'\\') {
-      out.ch('\\');
-      out.ch(static_cast<char>(c.code_point));
+      out.put('\\');
+      out.put(static_cast<char>(c.code_point));
     } else if (c.code_point < 0x10000U) {
-      append_u_escape(out, static_cast<unsigned>(c.code_point));
-    } else {
+      put_u_escape(out, static_cast<unsigned>(c.code_point));
+    } else {  // four input bytes, twelve output bytes
       const auto v = static_cast<unsigned>(c.code_point) - 0x10000U;
-      append_u_escape(out, 0xD800U + (v >> 10U));
-      append_u_escape(out, 0xDC00U + (v & 0x3FFU));
+      put_u_escape(out, 0xD800U + (v >> 10U));
+      put_u_escape(out, 0xDC00U + (v & 0x3FFU));
     }
   }
 }
 
-/// Appends one name byte in presentation form (already JSON-safe): a-z 0-9 '-' '_' as is,
-/// A-Z lower-cased, anything else as \DDD with the backslash doubled for JSON.
-void append_name_byte(Line& out, std::uint8_t b) {
-  if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '-' || b == '_') {
-    out.ch(static_cast<char>(b));
-  } else if (b >= 'A' && b <= 'Z') {
-    out.ch(static_cast<char>(b - 'A' + 'a'));
-  } else if (out.room(5)) {
-    out.put('\\');
-    out.put('\\');
-    out.put(static_cast<char>('0' + b / 100));
-    out.put(static_cast<char>('0' + (b / 10) % 10));
-    out.put(static_cast<char>('0' + b % 10));
-  }
+/// The same, checked: reserves room for the worst case first.
+void append_json_text(Line& out, std::string_view text) {
+  if (out.room(kMaxEscaped * text.size())) put_json_text(out, text);
 }
+
+/// How each name byte is written in presentation form (already JSON-safe): a-z 0-9 '-' '_' as
+/// they are, A-Z lower-cased; 0 for every other byte, written as \DDD (backslash doubled).
+constexpr auto kNameByte = [] {
+  std::array<char, 256> map{};
+  for (int c = 'a'; c <= 'z'; ++c) map[static_cast<std::size_t>(c)] = static_cast<char>(c);
+  for (int c = 'A'; c <= 'Z'; ++c) map[static_cast<std::size_t>(c)] = static_cast<char>(c + 32);
+  for (int c = '0'; c <= '9'; ++c) map[static_cast<std::size_t>(c)] = static_cast<char>(c);
+  map['-'] = '-';
+  map['_'] = '_';
+  return map;
+}();
 
 /// Appends the wire-format name `wire[0 .. len)` as the body of a JSON string: labels joined
 /// with '.', no trailing dot, the root as ".". Reads only inside the buffer; returns false when
@@ -134,19 +161,32 @@ void append_name_byte(Line& out, std::uint8_t b) {
 /// bytes after the root), in which case what could be read has been appended.
 bool append_wire_name(Line& out, const std::uint8_t* wire, std::size_t len) {
   if (wire == nullptr || len == 0) return false;
+  if (!out.room(len * (kMaxEscaped - 1) + 1)) return false;  // \\DDD a byte, or the "."
   std::size_t pos = 0;
   bool first = true;
   while (pos < len) {
     const std::uint8_t label = wire[pos++];
     if (label == 0) {
-      if (first) out.ch('.');
+      if (first) out.put('.');
       return pos == len;
     }
     if (label > 63) return false;
-    if (!first) out.ch('.');
+    if (!first) out.put('.');
     first = false;
     const std::size_t available = len - pos < label ? len - pos : label;
-    for (std::size_t i = 0; i < available; ++i) append_name_byte(out, wire[pos + i]);
+    for (std::size_t i = 0; i < available; ++i) {
+      const std::uint8_t b = wire[pos + i];
+      const char c = kNameByte[b];
+      if (c != 0) {
+        out.put(c);
+      } else {
+        out.put('\\');
+        out.put('\\');
+        out.put(static_cast<char>('0' + b / 100));
+        out.put(static_cast<char>('0' + (b / 10) % 10));
+        out.put(static_cast<char>('0' + b % 10));
+      }
+    }
     pos += available;
     if (available < label) return false;
   }
@@ -154,25 +194,30 @@ bool append_wire_name(Line& out, const std::uint8_t* wire, std::size_t len) {
 }
 
 void key(Line& out, std::string_view name) {
-  out.ch('"');
-  out.raw(name);
-  out.raw("\":");
+  if (!out.room(name.size() + 3)) return;
+  out.put('"');
+  out.put(name);
+  out.put("\":");
 }
 
 /// A member whose value is known to be JSON-safe ASCII (our own constant names).
 void str(Line& out, std::string_view name, std::string_view ascii_value) {
-  key(out, name);
-  out.ch('"');
-  out.raw(ascii_value);
-  out.ch('"');
+  if (!out.room(name.size() + ascii_value.size() + 5)) return;
+  out.put('"');
+  out.put(name);
+  out.put("\":\"");
+  out.put(ascii_value);
+  out.put('"');
 }
 
 /// A member whose value is any UTF-8 text, escaped.
 void text(Line& out, std::string_view name, std::string_view utf8_value) {
-  key(out, name);
-  out.ch('"');
-  append_json_text(out, utf8_value);
-  out.ch('"');
+  if (!out.room(name.size() + kMaxEscaped * utf8_value.size() + 5)) return;
+  out.put('"');
+  out.put(name);
+  out.put("\":\"");
+  put_json_text(out, utf8_value);
+  out.put('"');
 }
 
 void append_uint(Line& out, unsigned long long value) {

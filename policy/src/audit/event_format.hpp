@@ -21,8 +21,9 @@ inline constexpr std::size_t kMaxEventLine = 16384;
 inline constexpr std::size_t kMaxHostname = 255;
 
 /// Formats `event` (its verdict must not be NULL) at time `now` as one line of pure-ASCII JSON
-/// without a trailing newline into buffer[0 .. capacity); returns its length, or 0 when it did
-/// not fit (never with kMaxEventLine bytes and a hostname of at most kMaxHostname). Name bytes
+/// without a trailing newline into buffer[0 .. capacity); returns its length, or 0 when it may
+/// not fit (each field reserves room for its worst case, escapes included, before it is
+/// written; never with kMaxEventLine bytes and a hostname of at most kMaxHostname). Name bytes
 /// outside printable ASCII are written as \DDD (DNS presentation escapes), so the line is valid
 /// JSON whatever the query held. `hostname` fills observer.hostname (omitted when empty). No
 /// allocation; never throws: this runs on the resolver's threads.
