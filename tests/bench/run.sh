@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Runs the engine benchmarks and prints the figures that docs/performance.md records:
-#   1. classify(): per-name median / p90 / p99 for 10 .. 10,000 protected domains;
+#   1. classify(): per-name median / p90 / p99 for 10 .. 10,000 protected domains, and the
+#      screen in front of it on clean names;
 #   2. policy load (libyang) + compile, time and peak RSS, in a fresh process per size;
 #   3. `typoguard check` throughput on 100,000 names, with the default policy and with 10,000
 #      protected domains.
@@ -18,6 +19,11 @@ echo "== 1. classify() per name (median / p90 / p99 across the query mix)"
 "$build/tests/bench/tg_classify_bench" --benchmark_filter=PerName 2>/dev/null |
   awk '/BM_ClassifyPerName/ { split($1, a, "/"); line = "protected=" a[2];
         for (i = 2; i <= NF; i++) if ($i ~ /(median|p90|p99)_ns=/) line = line " " $i; print line }'
+
+echo "== 1b. the screen per clean name (median / p90 / p99, share cleared)"
+"$build/tests/bench/tg_classify_bench" --benchmark_filter=ScreenPerName 2>/dev/null |
+  awk '/BM_ScreenPerName/ { split($1, a, "/"); line = "protected=" a[2];
+        for (i = 2; i <= NF; i++) if ($i ~ /(median|p90|p99)_ns=|cleared_pct=/) line = line " " $i; print line }'
 
 echo "== 2. policy load + compile (JSON via libyang), fresh process each"
 for n in 10 100 1000 10000; do "$build/tests/bench/tg_load_bench" "$n"; done
