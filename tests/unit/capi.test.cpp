@@ -156,6 +156,35 @@ TEST_CASE("reload swaps a good policy in and keeps the last good one on error", 
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("one thread alternating between engines sees each engine's own policy", "[capi]") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("tg-capi-two-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto gmail = dir / "gmail.json";
+  write(gmail, R"({"typoguard:policy": {"protected-domain": [{"name": "gmail.com"}]}})");
+  std::array<char, 512> error{};
+  const std::uint8_t army_ml[] = {4, 'a', 'r', 'm', 'y', 2, 'm', 'l', 0};
+  const std::uint8_t gmail_om[] = {5, 'g', 'm', 'a', 'i', 'l', 2, 'o', 'm', 0};
+  const tg_client anyone = v4(192, 0, 2, 1);
+  tg_verdict v{};
+  for (int round = 0; round < 3; ++round) {  // engines closed and opened again, maybe at the
+    const Engine mil = open_default();       // same addresses: no answer may come from another
+    tg_engine* raw = nullptr;
+    REQUIRE(tg_engine_open(gmail.c_str(), &raw, error.data(), error.size()) == TG_OK);
+    const Engine com(raw);
+    for (int i = 0; i < 3; ++i) {
+      CHECK(tg_may_be_lookalike(mil.get(), army_ml, sizeof army_ml) == 1);
+      CHECK(tg_is_lookalike(com.get(), army_ml, sizeof army_ml) == 0);
+      CHECK(tg_may_be_lookalike(com.get(), gmail_om, sizeof gmail_om) == 1);
+      REQUIRE(tg_evaluate(mil.get(), gmail_om, sizeof gmail_om, kMx, &anyone, 1, &v) == TG_OK);
+      CHECK(v.lookalike == 0);
+      REQUIRE(tg_evaluate(com.get(), gmail_om, sizeof gmail_om, kMx, &anyone, 1, &v) == TG_OK);
+      CHECK(v.lookalike == 1);
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("evaluate while another thread reloads", "[capi][threads]") {
   const Engine engine = open_default();
   std::atomic<bool> stop{false};
