@@ -401,6 +401,28 @@ TEST_CASE("audit: malformed wire names are written as far as they can be read", 
   CHECK(line.find(R"("target":"x","malformed_target":true,)") != std::string::npos);
 }
 
+TEST_CASE("audit: a wire name longer than 255 bytes is cut there and marked malformed", "[audit]") {
+  EventFixture f;
+  f.qname.clear();
+  for (int i = 0; i < 64; ++i) {  // 4,096 bytes of 63-byte labels and no root label
+    f.qname.push_back(63);
+    f.qname.insert(f.qname.end(), 63, '\x01');
+  }
+  f.event.target = f.qname.data();
+  f.event.target_len = f.qname.size();
+  const std::string line = f.line();
+  REQUIRE_FALSE(line.empty());
+  CHECK(line.find(R"("malformed_name":true)") != std::string::npos);
+  CHECK(line.find(R"("malformed_target":true)") != std::string::npos);
+  CHECK(line.size() < 4000);
+  f.event.target = nullptr;
+  f.qname = {3, 'a', 'b', 'c', 0};
+  f.qname.insert(f.qname.end(), 300, 'x');  // bytes after the root, past 255
+  const std::string trailing = f.line();
+  CHECK(trailing.find(R"("name":"abc","type")") != std::string::npos);
+  CHECK(trailing.find(R"("malformed_name":true)") != std::string::npos);
+}
+
 TEST_CASE("audit: verdict strings come out as pure-ASCII JSON", "[audit]") {
   EventFixture f;
   // quote, backslash, tab, DEL, Cyrillic a, U+1F600, a lone continuation byte, a truncated

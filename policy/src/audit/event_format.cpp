@@ -155,12 +155,18 @@ constexpr auto kNameByte = [] {
   return map;
 }();
 
+/// A DNS name has at most 255 bytes in wire format; what follows is never written.
+constexpr std::size_t kMaxWireName = 255;
+
 /// Appends the wire-format name `wire[0 .. len)` as the body of a JSON string: labels joined
-/// with '.', no trailing dot, the root as ".". Reads only inside the buffer; returns false when
-/// the name is malformed (a label longer than 63, a label running past `len`, no root label,
-/// bytes after the root), in which case what could be read has been appended.
+/// with '.', no trailing dot, the root as ".". Reads only inside the buffer and its first 255
+/// bytes; returns false when the name is malformed (a label longer than 63, a label running past
+/// `len`, no root label within 255 bytes, bytes after the root), in which case what could be
+/// read has been appended.
 bool append_wire_name(Line& out, const std::uint8_t* wire, std::size_t len) {
   if (wire == nullptr || len == 0) return false;
+  const bool too_long = len > kMaxWireName;
+  if (too_long) len = kMaxWireName;
   if (!out.room(len * (kMaxEscaped - 1) + 1)) return false;  // \\DDD a byte, or the "."
   std::size_t pos = 0;
   bool first = true;
@@ -168,7 +174,7 @@ bool append_wire_name(Line& out, const std::uint8_t* wire, std::size_t len) {
     const std::uint8_t label = wire[pos++];
     if (label == 0) {
       if (first) out.put('.');
-      return pos == len;
+      return pos == len && !too_long;
     }
     if (label > 63) return false;
     if (!first) out.put('.');
