@@ -18,7 +18,7 @@ The module's own share is the inclusive cost of typoguard.so's operate() and cle
 
 Usage: tests/bench/callgrind_bench.py [--sizes 10,10000] [--queries 2000] [--build DIR]
            [--out FILE.md] [--keep DIR] [--annotate]     (--help for all)
-About 6 minutes for the defaults on the 2-core machine. Builds the Release tree in --build
+About 1 minute for the defaults on the 2-core machine. Builds the Release tree in --build
 (default /tmp/build-bench, with -DTG_BUILD_BENCHMARKS=ON for noop.so) when something is
 missing. Every daemon is stopped by its own PID; every wait is bounded."""
 import argparse
