@@ -227,6 +227,19 @@ TEST_CASE("one PolicyLoader reused for every file gives what a fresh context giv
   }
 }
 
+TEST_CASE("a domain with thousands of trailing dots is an error, not a stack overflow",
+          "[policy]") {
+  // fuzz_policy found the one-level-a-dot recursion of the syntax message.
+  const std::string name = "army.mil" + std::string(200000, '.');
+  const std::string text =
+      R"({"typoguard:policy": {"protected-domain": [{"name": ")" + name + R"("}]}})";
+  const tg::LoadResult r = tg::load_policy_text(text, tg::PolicyFormat::Json, "dots.json");
+  REQUIRE_FALSE(r.ok());
+  REQUIRE_FALSE(r.errors.empty());
+  INFO(errors_text(r));
+  CHECK(r.errors.front().message.find("army.mil") != std::string::npos);
+}
+
 TEST_CASE("JSON and XML of the same policy load to equal policies", "[policy]") {
   SECTION("policy/examples/dod") {
     const tg::Policy json = load_ok(kSource / "policy" / "examples" / "dod.json");
