@@ -575,11 +575,17 @@ ProtectedIndex::ProtectedIndex(const Policy& policy, const PublicSuffixList& psl
   }
   // The screen: every hash whose index can offer a candidate (screen.cpp probes the same).
   std::vector<std::uint64_t> keys;
-  for (const HashIndex* h : {&exact_, &full_del1_, &label_del1_, &label_exact_, &visual_full_,
-                             &visual_label_, &joined_, &blocked_}) {
+  for (const HashIndex* h :
+       {&exact_, &full_del1_, &label_exact_, &visual_full_, &joined_, &blocked_}) {
     h->append_hashes(keys);
   }
   screen_.build(std::move(keys));
+  // The label indexes are probed only for a label next to a suffix one edit from a protected
+  // one: apart, they keep screen_ (probed for every name) small.
+  std::vector<std::uint64_t> label_keys;
+  label_del1_.append_hashes(label_keys);
+  visual_label_.append_hashes(label_keys);
+  screen_labels_.build(std::move(label_keys));
   // What near_protected_suffix() accepts, for the screen: every string over the bytes of a
   // plain name (name/plain_name.hpp) and the dot that is one edit from a protected suffix.
   std::vector<std::uint64_t> near;
@@ -631,7 +637,8 @@ std::size_t ProtectedIndex::memory_bytes() const noexcept {
                              &visual_label_, &joined_, &allow_, &blocked_, &suffix_del1_}) {
     bytes += h->memory_bytes();
   }
-  return bytes + screen_.memory_bytes();
+  return bytes + screen_.memory_bytes() + screen_labels_.memory_bytes() +
+         near_suffixes_.memory_bytes();
 }
 
 }  // namespace tg

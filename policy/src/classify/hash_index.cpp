@@ -64,19 +64,16 @@ void HashIndex::append_hashes(std::vector<std::uint64_t>& out) const {
 void FingerprintSet::build(std::vector<std::uint64_t> hashes) {
   std::sort(hashes.begin(), hashes.end());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-  // At most a third full: most probes for an absent hash end at their first slot.
-  const std::size_t capacity = std::bit_ceil(std::max(kMinSlots, hashes.size() * 3));
-  std::vector<std::uint16_t> slots(capacity, 0);
-  const std::uint64_t mask = capacity - 1;
-  const unsigned shift = 64U - static_cast<unsigned>(std::countr_zero(capacity));
+  // A third full: most probes for an absent hash end at their first slot. Any size (the first
+  // slot is scaled, not masked), so the table is not rounded up to a power of two.
+  slots_.assign(std::max(kMinSlots, hashes.size() * 3), 0);
   for (const std::uint64_t h : hashes) {
-    std::uint64_t slot = hashing::spread(h) >> shift;
-    while (slots[slot] != 0) slot = (slot + 1) & mask;
-    slots[slot] = fingerprint(h);
+    std::size_t slot = first_slot(h);
+    while (slots_[slot] != 0) {
+      if (++slot == slots_.size()) slot = 0;
+    }
+    slots_[slot] = fingerprint(h);
   }
-  slots_ = std::move(slots);
-  mask_ = mask;
-  shift_ = shift;
 }
 
 std::size_t HashIndex::memory_bytes() const noexcept {

@@ -90,11 +90,14 @@ class ProtectedIndex {
   struct Candidate;
   class Query;
 
-  /// index.find(hash) for an index whose hashes are all in screen_: the small fingerprint set
-  /// answers most probes (absent hashes) without touching the larger index. Never allocates.
+  /// index.find(hash), asked first of the small fingerprint set that holds the index's hashes
+  /// (screen_labels_ for label_del1_ and visual_label_, screen_ for the others): most probes
+  /// (absent hashes) never touch the larger index. Never allocates.
   [[nodiscard]] std::span<const std::uint32_t> probe(const HashIndex& index,
                                                      std::uint64_t hash) const noexcept {
-    return screen_.contains(hash) ? index.find(hash) : std::span<const std::uint32_t>{};
+    const FingerprintSet& set =
+        (&index == &label_del1_ || &index == &visual_label_) ? screen_labels_ : screen_;
+    return set.contains(hash) ? index.find(hash) : std::span<const std::uint32_t>{};
   }
 
   /// Whether `suffix` is exactly one edit away from the suffix of some protected domain.
@@ -115,7 +118,9 @@ class ProtectedIndex {
   HashIndex blocked_;                  // blocked suffixes -> blocked index
   HashIndex suffix_del1_;              // distinct protected suffixes and their one-deletion strings
   std::vector<std::string> suffixes_;  // the distinct protected suffixes
-  FingerprintSet screen_;              // every hash of the indexes that can yield a look-alike
+  FingerprintSet screen_;              // every hash of the indexes that can yield a look-alike,
+                                       // but for label_del1_ and visual_label_...
+  FingerprintSet screen_labels_;       // ...looked up only next to a near suffix: kept apart
   FingerprintSet near_suffixes_;       // every plain string one edit from a protected suffix
   std::pair<std::size_t, std::size_t> visual_full_length_{SIZE_MAX, 0};   // key lengths, min..max
   std::pair<std::size_t, std::size_t> visual_label_length_{SIZE_MAX, 0};  // (screen only)

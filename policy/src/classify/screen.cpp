@@ -41,6 +41,7 @@ bool ProtectedIndex::may_match(const PlainName& name) const noexcept {
   const auto hit_with_deletions = [&](std::size_t begin, std::size_t stop) {
     return hit(hashes.hash(begin, stop)) || hashes.any_without(begin, stop, hit);
   };
+  const auto label_hit = [this](std::uint64_t h) { return screen_labels_.contains(h); };
 
   // whole_name_edits() and homoglyphs() on the tails within the window.
   const std::size_t window = std::min(n, max_labels_ + 1);
@@ -56,9 +57,13 @@ bool ProtectedIndex::may_match(const PlainName& name) const noexcept {
   // protected one (near_protected_suffix(), answered from the set of all such strings).
   for (std::size_t k = n - window; k + 1 < n; ++k) {
     if (!near_suffixes_.contains(hashes.hash(name.label_start(k + 1), end))) continue;
-    if (hit_with_deletions(name.label_start(k), name.label_start(k + 1) - 1)) return true;
+    const std::size_t begin = name.label_start(k);
+    const std::size_t stop = name.label_start(k + 1) - 1;
+    if (label_hit(hashes.hash(begin, stop)) || hashes.any_without(begin, stop, label_hit)) {
+      return true;
+    }
     if (label_key(name.key_start(k), name.key_start(k + 1) - 1) &&
-        hit(visual.hash(name.key_start(k), name.key_start(k + 1) - 1))) {
+        label_hit(visual.hash(name.key_start(k), name.key_start(k + 1) - 1))) {
       return true;
     }
   }
