@@ -210,6 +210,11 @@ def write_conf(tmp, port, args, module_config, rpz=None):
     name: "rpz.local."
     zonefile: "{rpz}"
 """ if rpz else ""
+    if rpz and getattr(args, "rpz_log", False):
+        # Every RPZ answer logged, as a SOC would need it (typoguard writes its event log).
+        rpz_clause += """    rpz-log: yes
+    rpz-log-name: "bench"
+"""
     dyn = f"""dynlib:
     dynlib-file: "{args.module}"
 """ if "dynlib" in module_config else ""
@@ -535,6 +540,8 @@ def main():
     ap.add_argument("--rounds", type=int, help="interleaved rounds (default 5; --quick 2)")
     ap.add_argument("--duration", type=int, help="seconds per load (default 5; --quick 2)")
     ap.add_argument("--sizes", default="10,100,1000,10000")
+    ap.add_argument("--rpz-log", action="store_true",
+                    help="RPZ with rpz-log: yes (every RPZ answer logged, like typoguard's events)")
     ap.add_argument("--rpz-round", type=int, default=1000,
                     help="size of the `typoguard rpz` zone run in every round (larger ones load for minutes)")
     ap.add_argument("--rpz-probe", default="10,100,1000,3000,10000",
