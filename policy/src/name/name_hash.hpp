@@ -49,12 +49,12 @@ constexpr std::uint64_t spread(std::uint64_t h) noexcept { return h * 0x9E3779B9
 
 /// The hash_bytes() of every substring of one string, and the hash_without() of every
 /// substring with one byte deleted, each in O(1) after an O(n) set-up (prefix sums of the
-/// polynomial hash). Strings of up to kMax bytes, given at once or byte by byte; no
-/// allocation. Everything is inline: it runs per query.
+/// polynomial hash). Strings of up to kMax bytes, given at once (assign) or by a reader that
+/// hashes as it copies (set_prefix); no allocation. Everything is inline: it runs per query.
 class PrefixHashes {
  public:
   static constexpr std::size_t kMax = hashing::kMaxPrefix;
-  /// An empty string; push() appends.
+  /// An empty string; assign() or set_prefix()/resize() give it content.
   PrefixHashes() noexcept { prefix_[0] = 0; }
   /// s.size() must be <= kMax.
   explicit PrefixHashes(std::string_view s) noexcept : PrefixHashes() { assign(s); }
@@ -68,11 +68,6 @@ class PrefixHashes {
       prefix_[i + 1] = h;
     }
     size_ = s.size();
-  }
-  /// Appends one byte; at most kMax bytes in all.
-  void push(char c) noexcept {
-    prefix_[size_ + 1] = hashing::step(prefix_[size_], c);
-    ++size_;
   }
   /// For readers that hash while they copy, one byte at a time with hashing::step(): records
   /// poly(s[0, i)) (i >= 1, written in increasing order), then resize(n) ends the string at n.
