@@ -543,6 +543,9 @@ tg_status tg_engine_stats(const tg_engine* engine, tg_stats* stats) noexcept {
   stats->reloads = engine->reloads.load();
   stats->reload_failures = engine->reload_failures.load();
   stats->policy_generation = engine->generation.load();
+  if (const std::shared_ptr<const tg::Snapshot> snapshot = engine->snapshot.load()) {
+    stats->policy_bytes = snapshot->memory_bytes();
+  }
   return TG_OK;
 }
 

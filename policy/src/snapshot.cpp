@@ -32,4 +32,8 @@ bool Snapshot::may_be_lookalike(const std::uint8_t* wire, std::size_t len) const
 
 const ProtectedIndex& Snapshot::index() const noexcept { return *index_; }
 
+std::size_t Snapshot::memory_bytes() const noexcept {
+  return sizeof(*this) + sizeof(ProtectedIndex) + index_->memory_bytes();
+}
+
 }  // namespace tg

@@ -44,6 +44,9 @@ class Snapshot {
   /// The compiled indexes (for variants() and memory reporting).
   [[nodiscard]] const ProtectedIndex& index() const noexcept;
 
+  /// Approximate bytes held by this snapshot's indexes and protected names (for get_mem).
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+
   Snapshot(const Snapshot&) = delete;
   Snapshot& operator=(const Snapshot&) = delete;
   ~Snapshot();

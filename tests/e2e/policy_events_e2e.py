@@ -98,10 +98,10 @@ def field(event, dotted):
     return node
 
 
-def start(args, policy_path, extra_env=None):
+def start(args, policy_path, extra_env=None, extra_config=""):
     env = {"TYPOGUARD_POLICY": policy_path}
     env.update(extra_env or {})
-    ub = Unbound(args.unbound, args.module, args.zones, env_extra=env)
+    ub = Unbound(args.unbound, args.module, args.zones, env_extra=env, extra=extra_config)
     ready = ub.wait_ready()
     check(ready and "typoguard: module loaded" in ub.log(),
           f"unbound starts with policy {os.path.basename(policy_path)}", ub.log())
@@ -181,13 +181,27 @@ def test_events(args, work):
         ub.stop()
 
 
+def module_memory(ub):
+    """mem.mod.dynlibmod from `unbound-control stats_noreset` (needs extended-statistics); -1
+    when it is missing."""
+    rc, out = ub.control("stats_noreset")
+    for line in out.splitlines() if rc == 0 else []:
+        if line.startswith("mem.mod.dynlibmod="):
+            return int(line.split("=", 1)[1])
+    return -1
+
+
 def test_watch_and_bad_policy(args, work):
     path = os.path.join(work, "watched.json")
     policy(path, "e2e-navy-only", ["navy.mil"])
-    ub = start(args, path)
+    ub = start(args, path, extra_config="    extended-statistics: yes\n")
     if ub is None:
         return
     try:
+        memory_before = module_memory(ub)
+        check(memory_before > 4096,
+              "unbound-control stats reports the module's memory (mem.mod.dynlibmod: the policy)",
+              f"mem.mod.dynlibmod={memory_before}")
         r1 = ub.query("army.ml.", "MX", "127.0.0.1")
         r2 = ub.query("army.ml.", "MX", "127.0.0.2")
         check(r1.rcode() == dns.rcode.NOERROR and r2.rcode() == dns.rcode.NOERROR and r2.answer,
@@ -198,6 +212,10 @@ def test_watch_and_bad_policy(args, work):
         check(swapped, "the watcher swaps the changed policy in without a reload", ub.log()[-3000:])
         check("look-alike entries from the message cache" in ub.log(),
               "the watcher purged the message cache after the swap", ub.log()[-3000:])
+        memory_after = module_memory(ub)
+        check(memory_after > memory_before,
+              "mem.mod.dynlibmod grows with the swapped-in policy (two protected domains, not one)",
+              f"before {memory_before}, after {memory_after}")
         r = ub.query("army.ml.", "MX", "127.0.0.2")
         check(r.rcode() == dns.rcode.NXDOMAIN and not r.answer,
               "after the change the cached army.ml MX is not served to the mail server: NXDOMAIN",

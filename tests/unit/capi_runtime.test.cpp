@@ -90,6 +90,12 @@ std::uint64_t generation(const tg_engine* e) {
   return s.policy_generation;
 }
 
+std::uint64_t policy_bytes(const tg_engine* e) {
+  tg_stats s{};
+  REQUIRE(tg_engine_stats(e, &s) == TG_OK);
+  return s.policy_bytes;
+}
+
 int action_for_anyone(const tg_engine* e, const std::uint8_t* name, std::size_t len) {
   tg_client anyone{};
   anyone.address[0] = 192;
@@ -126,10 +132,13 @@ TEST_CASE("the watcher swaps a changed policy in, rejects a bad one, survives a 
   CHECK(tg_engine_start(engine.get(), &rt, error.data(), error.size()) == TG_ERR_ARGUMENT);
   CHECK(generation(engine.get()) == 1);
   CHECK(action_for_anyone(engine.get(), kGmailOm, sizeof kGmailOm) == TG_ACTION_PASS);
+  const std::uint64_t one_domain = policy_bytes(engine.get());
+  CHECK(one_domain > 1000);
 
   replace_file(file, kArmyAndGmail);
   REQUIRE(eventually([&] { return seen.swaps.load() == 1; }));
   CHECK(generation(engine.get()) == 2);
+  CHECK(policy_bytes(engine.get()) > one_domain);  // the policy in force, not the first one
   CHECK(action_for_anyone(engine.get(), kGmailOm, sizeof kGmailOm) == TG_ACTION_NXDOMAIN);
   CHECK(seen.saw("revision two"));
 

@@ -226,6 +226,10 @@ typedef struct tg_stats {
   uint64_t reloads;           /**< policy swaps by the watcher */
   uint64_t reload_failures;   /**< changed policy files that did not load */
   uint64_t policy_generation; /**< 1 for the policy opened, +1 per swap */
+  uint64_t policy_bytes;      /**< bytes held by the compiled policy in force (its indexes and
+                                   protected names): what the module's get_mem reports. Not
+                                   counted: a superseded policy still held by a query, and the
+                                   event queue (up to queue-size lines of about 1 KiB) */
 } tg_stats;
 
 /** The policy generation in force (1 at open, +1 per swap); 0 for NULL. One atomic load: cheap
