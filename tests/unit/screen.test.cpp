@@ -232,6 +232,14 @@ TEST_CASE("screen: substring hashes equal hash_bytes and hash_without", "[screen
         std::size_t calls = 0;
         CHECK(h.any_without(a, b, [&](std::uint64_t) { return ++calls == 1; }));
         CHECK(calls == 1);
+        const std::size_t from = a + rng() % (b - a + 1);
+        swept.clear();
+        CHECK_FALSE(h.any_without_from(a, b, from, [&](std::uint64_t x) {
+          swept.push_back(x);
+          return false;
+        }));
+        REQUIRE(swept.size() == b - from);
+        for (std::size_t i = from; i < b; ++i) CHECK(swept[i - from] == h.hash_without(a, b, i));
       }
     }
   }
@@ -255,7 +263,10 @@ TEST_CASE("screen: the fingerprint set never misses a hash it holds", "[screen]"
   std::size_t false_yes = 0;
   for (int i = 0; i < 200000; ++i) false_yes += set.contains(rng()) ? 1U : 0U;
   CHECK(false_yes <= 20);  // 16-bit fingerprints: about 1 in 10^5
-  CHECK(set.memory_bytes() <= 262144 * sizeof(std::uint16_t));  // at most a third full
+  // a third full, in one 2 MiB huge page (the table is past HugePageAllocator's threshold)
+  CHECK(set.memory_bytes() ==
+        tg::HugePageAllocator<std::uint16_t>::footprint(in.size() * 3 * sizeof(std::uint16_t)));
+  CHECK(set.memory_bytes() == tg::HugePageAllocator<std::uint16_t>::kHuge);
   // structured input: the hashes of similar names, as the screen sees them
   std::vector<std::uint64_t> names;
   for (int i = 0; i < 20000; ++i)
@@ -268,6 +279,65 @@ TEST_CASE("screen: the fingerprint set never misses a hash it holds", "[screen]"
         named.contains(tg::hash_bytes("name" + std::to_string(i) + ".com")) ? 1U : 0U;
   }
   CHECK(named_false_yes <= 20);
+}
+
+TEST_CASE("screen: the prefix-length filter never misses a string it holds", "[screen]") {
+  using Filter = tg::PrefixLengthFilter;
+  const auto start = [](std::string_view s) {
+    return tg::hash_bytes(s.substr(0, std::min(Filter::kPrefix, s.size())));
+  };
+  const Filter empty;
+  CHECK_FALSE(Filter::has(empty.lengths(start("army.mil")), 8));
+  std::mt19937 rng(3);
+  std::vector<std::string> in;
+  for (int i = 0; i < 30000; ++i) {
+    std::string s;
+    const std::size_t n = 1 + rng() % 70;  // past 63: the shared top bit
+    for (std::size_t k = 0; k < n; ++k) s.push_back(static_cast<char>('a' + rng() % 26));
+    in.push_back(s);
+  }
+  in.emplace_back("");
+  Filter filter;
+  for (const std::string& s : in) filter.add(s);
+  filter.build();
+  for (const std::string& s : in) CHECK(Filter::has(filter.lengths(start(s)), s.size()));
+  CHECK(Filter::has(filter.lengths(start(in[0])), 200) ==
+        Filter::has(filter.lengths(start(in[0])), 63));
+  // Absent strings: the same starts with other lengths, and new starts; a few percent pass.
+  const std::set<std::string> held(in.begin(), in.end());
+  std::size_t passed = 0;
+  std::size_t asked = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    const std::size_t n = 4 + rng() % 20;
+    for (std::size_t k = 0; k < n; ++k) s.push_back(static_cast<char>('a' + rng() % 26));
+    if (held.contains(s)) continue;
+    ++asked;
+    passed += Filter::has(filter.lengths(start(s)), s.size()) ? 1U : 0U;
+  }
+  INFO("passed " << passed << " of " << asked);
+  CHECK(passed * 100 <= asked * 10);
+  CHECK(filter.memory_bytes() <= 32768 * sizeof(std::uint64_t));  // about two pairs a word
+}
+
+TEST_CASE("screen: large tables are 2 MiB-aligned huge-page mappings, small ones are not",
+          "[screen]") {
+  using Alloc = tg::HugePageAllocator<std::uint64_t>;
+  constexpr std::size_t kLarge = (3 << 20U) / sizeof(std::uint64_t);  // 3 MiB: two huge pages
+  tg::HugePageVector<std::uint64_t> large(kLarge, 7);
+  CHECK(reinterpret_cast<std::uintptr_t>(large.data()) % Alloc::kHuge == 0);
+  large.back() = 9;  // the whole block is mapped and writable
+  CHECK(large.front() == 7);
+  CHECK(large.back() == 9);
+  CHECK(Alloc::footprint(kLarge * sizeof(std::uint64_t)) == 2 * Alloc::kHuge);
+  CHECK(Alloc::footprint(Alloc::kThreshold - 8) == Alloc::kThreshold - 8);
+  tg::HugePageVector<std::uint64_t> small(16, 1);
+  CHECK(small[15] == 1);
+  large.assign(kLarge / 2, 3);  // shrinking keeps the block; growing past it remaps
+  CHECK(large[0] == 3);
+  large.assign(kLarge * 2, 4);
+  CHECK(reinterpret_cast<std::uintptr_t>(large.data()) % Alloc::kHuge == 0);
+  CHECK(large[kLarge * 2 - 1] == 4);
 }
 
 TEST_CASE("screen: plain names are read lower-cased, anything else is refused", "[screen]") {

@@ -535,7 +535,12 @@ ProtectedIndex::ProtectedIndex(const Policy& policy, const PublicSuffixList& psl
 
     exact_.add(hash_bytes(e.full), id);
     full_del1_.add(hash_bytes(e.full), id);
-    for (std::size_t k = 0; k < e.full.size(); ++k) full_del1_.add(hash_without(e.full, k), id);
+    tail_starts_.add(e.full);
+    for (std::size_t k = 0; k < e.full.size(); ++k) {
+      full_del1_.add(hash_without(e.full, k), id);
+      std::string deleted = e.full;
+      tail_starts_.add(deleted.erase(k, 1));
+    }
     label_del1_.add(hash_bytes(e.label), id);
     for (std::size_t k = 0; k < e.label.size(); ++k) label_del1_.add(hash_without(e.label, k), id);
     label_exact_.add(hash_bytes(e.label), id);
@@ -568,7 +573,9 @@ ProtectedIndex::ProtectedIndex(const Policy& policy, const PublicSuffixList& psl
   }
   for (std::size_t i = 0; i < policy.blocked_suffixes.size(); ++i) {
     blocked_.add(hash_bytes(policy.blocked_suffixes[i].name), static_cast<std::uint32_t>(i));
+    tail_starts_.add(policy.blocked_suffixes[i].name);
   }
+  tail_starts_.build();
   for (HashIndex* h : {&exact_, &full_del1_, &label_del1_, &label_exact_, &visual_full_,
                        &visual_label_, &joined_, &allow_, &blocked_, &suffix_del1_}) {
     h->build();
@@ -638,7 +645,7 @@ std::size_t ProtectedIndex::memory_bytes() const noexcept {
     bytes += h->memory_bytes();
   }
   return bytes + screen_.memory_bytes() + screen_labels_.memory_bytes() +
-         near_suffixes_.memory_bytes();
+         near_suffixes_.memory_bytes() + tail_starts_.memory_bytes();
 }
 
 }  // namespace tg

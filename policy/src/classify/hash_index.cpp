@@ -76,6 +76,26 @@ void FingerprintSet::build(std::vector<std::uint64_t> hashes) {
   }
 }
 
+void PrefixLengthFilter::add(std::string_view s) {
+  const auto bit = static_cast<std::uint8_t>(std::min<std::size_t>(s.size(), 63));
+  pending_.emplace_back(hash_bytes(s.substr(0, std::min(kPrefix, s.size()))), bit);
+}
+
+void PrefixLengthFilter::build() {
+  std::sort(pending_.begin(), pending_.end());
+  pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
+  // About two pairs a word: a few percent of absent pairs share a word with a present one of
+  // the same length (a small table stays in the CPU's caches; its misses cost a few probes).
+  const std::size_t words = std::bit_ceil(std::max<std::size_t>(2, pending_.size() / 2));
+  words_.assign(words, 0);
+  shift_ = 64U - static_cast<unsigned>(std::countr_zero(words));
+  for (const auto& [start, bit] : pending_) {
+    words_[hashing::spread(start) >> shift_] |= std::uint64_t{1} << bit;
+  }
+  pending_.clear();
+  pending_.shrink_to_fit();
+}
+
 std::size_t HashIndex::memory_bytes() const noexcept {
   return values_.capacity() * sizeof(std::uint32_t) + slots_.capacity() * sizeof(Slot);
 }

@@ -122,6 +122,7 @@ class ProtectedIndex {
                                        // but for label_del1_ and visual_label_...
   FingerprintSet screen_labels_;       // ...looked up only next to a near suffix: kept apart
   FingerprintSet near_suffixes_;       // every plain string one edit from a protected suffix
+  PrefixLengthFilter tail_starts_;     // starts and lengths of full_del1_'s and blocked_'s strings
   std::pair<std::size_t, std::size_t> visual_full_length_{SIZE_MAX, 0};   // key lengths, min..max
   std::pair<std::size_t, std::size_t> visual_label_length_{SIZE_MAX, 0};  // (screen only)
   std::size_t max_labels_ = 0;  // most labels in a protected name

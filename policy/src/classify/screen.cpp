@@ -4,7 +4,9 @@
 // the evidence. For a plain name (name/plain_name.hpp) every hash is computed from prefix sums
 // of the name and of its visual key, and looked up in one fingerprint set holding every hash
 // of every index that can offer a look-alike. No hit: no index could have offered a candidate,
-// so classify() would find no look-alike. Any hit: classify() decides.
+// so classify() would find no look-alike. Any hit: classify() decides. A tail's one-byte
+// deletions, most of the probes, are first asked of a smaller filter of the strings' starts
+// and lengths (PrefixLengthFilter), which rules most of them out with one or a few loads.
 //
 // Each probe below mirrors one in classifier.cpp (Query::run and its techniques), over the
 // same or a wider set of names: where classify() uses the registrable label, which needs the
@@ -38,8 +40,29 @@ bool ProtectedIndex::may_match(const PlainName& name) const noexcept {
   };
 
   const auto hit = [this](std::uint64_t h) { return screen_.contains(h); };
-  const auto hit_with_deletions = [&](std::size_t begin, std::size_t stop) {
-    return hit(hashes.hash(begin, stop)) || hashes.any_without(begin, stop, hit);
+  // A tail [begin, end) and its one-byte deletions, each looked up only when some string of
+  // full_del1_ or blocked_ has its first bytes and length (tail_starts_): the tail and the
+  // deletions past its first kPrefix bytes start alike, so one word answers for all of them.
+  const auto tail_hit = [&](std::size_t begin) {
+    constexpr std::size_t k = PrefixLengthFilter::kPrefix;
+    const std::size_t size = end - begin;
+    const std::uint64_t lengths =
+        tail_starts_.lengths(hashes.hash(begin, begin + std::min(k, size)));
+    if (PrefixLengthFilter::has(lengths, size) && hit(hashes.hash(begin, end))) return true;
+    if (size > k && PrefixLengthFilter::has(lengths, size - 1) &&
+        hashes.any_without_from(begin, end, begin + k, hit)) {
+      return true;
+    }
+    // A deletion among the first k bytes: its first m bytes are [begin, begin + m + 1) less it.
+    const std::size_t m = std::min(k, size - 1);
+    for (std::size_t i = begin; i < begin + std::min(k, size); ++i) {
+      if (PrefixLengthFilter::has(
+              tail_starts_.lengths(hashes.hash_without(begin, begin + m + 1, i)), size - 1) &&
+          hit(hashes.hash_without(begin, end, i))) {
+        return true;
+      }
+    }
+    return false;
   };
   const auto label_hit = [this](std::uint64_t h) { return screen_labels_.contains(h); };
 
@@ -48,7 +71,7 @@ bool ProtectedIndex::may_match(const PlainName& name) const noexcept {
   for (std::size_t j = n - window; j < n; ++j) {
     const std::size_t begin = name.label_start(j);
     const std::size_t size = end - begin;
-    if (size + 1 >= min_length_ && size <= max_length_ + 1 && hit_with_deletions(begin, end)) {
+    if (size + 1 >= min_length_ && size <= max_length_ + 1 && tail_hit(begin)) {
       return true;
     }
     if (full_key(name.key_start(j)) && hit(visual.hash(name.key_start(j), key_len))) return true;

@@ -91,10 +91,16 @@ class PrefixHashes {
   /// less the first byte's term, poly without s[i] = C' + B^(end-i-1) * (P[i] - P[i+1]).
   template <class Fn>
   bool any_without(std::size_t begin, std::size_t end, Fn&& fn) const noexcept {
+    return any_without_from(begin, end, begin, fn);
+  }
+  /// As any_without(), for skip = from .. end - 1 only (begin <= from).
+  template <class Fn>
+  bool any_without_from(std::size_t begin, std::size_t end, std::size_t from,
+                        Fn&& fn) const noexcept {
     if (end <= begin) return false;
     const std::uint64_t base = prefix_[end] - prefix_[begin] * hashing::kPowers.p[end - begin - 1];
     const std::uint64_t length = end - begin - 1;
-    for (std::size_t i = begin; i < end; ++i) {
+    for (std::size_t i = from; i < end; ++i) {
       const std::uint64_t h =
           base + hashing::kPowers.p[end - i - 1] * (prefix_[i] - prefix_[i + 1]);
       if (fn(h ^ length)) return true;
