@@ -205,11 +205,11 @@ std::string name_of(const std::vector<std::uint8_t>& wire) {
   EventFixture f;
   f.qname = wire;
   const std::string line = f.line();
-  const std::string key = "\"question\":{\"name\":\"";
+  const std::string key = R"("question":{"name":")";
   const std::size_t start = line.find(key);
   REQUIRE(start != std::string::npos);
   const std::size_t from = start + key.size();
-  return line.substr(from, line.find("\",\"type\"", from) - from);
+  return line.substr(from, line.find(R"(","type")", from) - from);
 }
 
 // ---- files -----------------------------------------------------------------------------
@@ -730,6 +730,7 @@ TEST_CASE("audit: four threads submit at once; lines stay whole", "[audit][threa
   EventLog log(0, reports.reporter());
   log.set_path(file.string());
   std::vector<std::thread> threads;
+  threads.reserve(4);
   const std::string payload(300, 'x');
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&log, &payload, t] {

@@ -23,6 +23,7 @@ const std::uint8_t kArmyMil[] = {4, 'a', 'r', 'm', 'y', 3, 'm', 'i', 'l', 0};
 constexpr std::uint16_t kMx = 15;
 constexpr std::uint16_t kTxt = 16;
 
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): the four octets, in order
 tg_client v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
   tg_client client{};
   client.address[0] = a;
@@ -190,6 +191,7 @@ TEST_CASE("evaluate while another thread reloads", "[capi][threads]") {
   std::atomic<bool> stop{false};
   std::atomic<int> wrong{0};
   std::vector<std::thread> readers;
+  readers.reserve(3);
   for (int t = 0; t < 3; ++t) {
     readers.emplace_back([&] {
       const tg_client mail = v4(127, 0, 0, 2);

@@ -278,6 +278,7 @@ TEST_CASE("close joins the threads while events are being recorded", "[capi][run
     ev.qtype = kMx;
     ev.verdict = &v;
     std::vector<std::thread> writers;
+    writers.reserve(2);
     std::atomic<int> failures{0};  // Catch2 v2 assertions are not thread-safe: count, then CHECK
     for (int t = 0; t < 2; ++t)
       writers.emplace_back([&] {

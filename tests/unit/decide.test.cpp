@@ -6,6 +6,7 @@
 
 namespace {
 
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): the four octets, in order
 tg::ClientAddress v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
   tg::ClientAddress addr;
   addr.present = true;

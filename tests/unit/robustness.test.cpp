@@ -27,7 +27,7 @@ void check_coherent(const tg::Match& m) {
 }
 
 std::string random_text_name(std::mt19937& rng) {
-  static const std::string pieces[] = {
+  static const std::string kPieces[] = {
       "xn--", "army",     "mil", "ml", "gmail", "com",  "-",
       ".",    "\xd0\xb0", "rn",  "0",  "\\",    "\xff", std::string(1, '\0'),
       "co.uk"};
@@ -37,7 +37,7 @@ std::string random_text_name(std::mt19937& rng) {
     if (rng() % 3 == 0) {
       name.push_back(static_cast<char>(rng() % 256));
     } else {
-      name += pieces[rng() % std::size(pieces)];
+      name += kPieces[rng() % std::size(kPieces)];
     }
   }
   return name;
@@ -82,6 +82,7 @@ TEST_CASE("one snapshot answers the same from several threads", "[robustness][th
   }
   std::vector<int> mismatches(4, 0);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < 5; ++round) {

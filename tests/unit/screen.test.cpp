@@ -50,13 +50,21 @@ std::vector<std::string> vector_names(const std::string& file) {
   return out;
 }
 
+/// Its arguments (strings, string views, literals) joined into one string.
+template <class... Parts>
+std::string concat(const Parts&... parts) {
+  std::string out;
+  (out.append(parts), ...);
+  return out;
+}
+
 std::string random_label(std::mt19937& rng, std::size_t min, std::size_t max) {
-  static const std::string consonants = "bcdfghjklmnprstvwz";
-  static const std::string vowels = "aeiou";
+  static const std::string kConsonants = "bcdfghjklmnprstvwz";
+  static const std::string kVowels = "aeiou";
   const std::size_t n = min + rng() % (max - min + 1);
   std::string out;
   for (std::size_t i = 0; i < n; ++i) {
-    out += (i % 2 == 0) ? consonants[rng() % consonants.size()] : vowels[rng() % vowels.size()];
+    out += (i % 2 == 0) ? kConsonants[rng() % kConsonants.size()] : kVowels[rng() % kVowels.size()];
   }
   return out;
 }
@@ -150,9 +158,9 @@ std::vector<std::string> names_around(const tg::Snapshot& s, const std::string& 
     out.push_back(label + "es." + tld);
   }
   for (const std::string_view host : tg::kHostPrefixes) {
-    out.push_back(std::string(host) + label + "." + suffix);
-    out.push_back(std::string(host) + "-" + label + "." + suffix);
-    out.push_back("a." + std::string(host) + label + "." + suffix);
+    out.push_back(concat(host, label, ".", suffix));
+    out.push_back(concat(host, "-", label, ".", suffix));
+    out.push_back(concat("a.", host, label, ".", suffix));
   }
   out.push_back(label + "es." + suffix);  // plural "es"
   const std::string_view alphabet =
@@ -166,7 +174,7 @@ std::vector<std::string> names_around(const tg::Snapshot& s, const std::string& 
   for (const std::string& l : single_edits(label, "aeiu")) {
     for (const std::string& x :
          single_edits(suffix, exhaustive ? "abcdefghijklmnopqrstuvwxyz" : "lmo")) {
-      out.push_back(l + "." + x);
+      out.push_back(concat(l, ".", x));
     }
   }
   return out;
@@ -254,6 +262,7 @@ TEST_CASE("screen: the fingerprint set never misses a hash it holds", "[screen]"
   CHECK_FALSE(empty.contains(12345));
   std::mt19937_64 rng(2);
   std::vector<std::uint64_t> in;
+  in.reserve(50002);
   for (int i = 0; i < 50000; ++i) in.push_back(rng());
   in.push_back(0);
   in.push_back(in[10]);  // a duplicate
@@ -269,6 +278,7 @@ TEST_CASE("screen: the fingerprint set never misses a hash it holds", "[screen]"
   CHECK(set.memory_bytes() == tg::HugePageAllocator<std::uint16_t>::kHuge);
   // structured input: the hashes of similar names, as the screen sees them
   std::vector<std::uint64_t> names;
+  names.reserve(20000);
   for (int i = 0; i < 20000; ++i)
     names.push_back(tg::hash_bytes("name" + std::to_string(i) + ".com"));
   tg::FingerprintSet named;

@@ -11,7 +11,7 @@ namespace tg::test {
 
 /// Builds (once) and returns the snapshot of the vector policy.
 inline std::shared_ptr<const Snapshot> vector_snapshot() {
-  static const std::shared_ptr<const Snapshot> snapshot = [] {
+  static const std::shared_ptr<const Snapshot> kSnapshot = [] {
     Policy p;
     p.source = "<vector policy>";
     for (const char* name : {"army.mil", "navy.mil", "af.mil", "gmail.com", "yahoo.com",
@@ -26,7 +26,7 @@ inline std::shared_ptr<const Snapshot> vector_snapshot() {
     p.allow.push_back({"partner-example.ml", "a real partner in Mali"});
     return Snapshot::compile(std::move(p));
   }();
-  return snapshot;
+  return kSnapshot;
 }
 
 }  // namespace tg::test

@@ -418,7 +418,7 @@ void append_ip(Line& out, const tg_client& client) {
 }
 
 void append_source(Line& out, const tg_client& client) {
-  out.raw(",\"source\":{\"ip\":\"");
+  out.raw(R"(,"source":{"ip":")");
   append_ip(out, client);
   out.ch('"');
   if (client.port != 0) {
@@ -445,17 +445,17 @@ std::size_t format_event_into(char* buffer, std::size_t capacity, const tg_event
   key(out, "@timestamp");
   out.ch('"');
   append_timestamp(out, now);
-  out.raw("\",\"ecs\":{\"version\":\"8.11.0\"}");
+  out.raw(R"(","ecs":{"version":"8.11.0"})");
 
-  out.raw(",\"event\":{\"kind\":\"alert\",\"category\":[\"network\"],\"type\":[\"");
+  out.raw(R"(,"event":{"kind":"alert","category":["network"],"type":[")");
   out.raw(kind.type);
   out.raw("\"],");
   str(out, "action", kind.action);
-  out.raw(",\"outcome\":\"success\",\"module\":\"typoguard\",\"dataset\":\"typoguard.events\",");
+  out.raw(R"(,"outcome":"success","module":"typoguard","dataset":"typoguard.events",)");
   text(out, "reason", evidence);
   out.ch('}');
 
-  out.raw(",\"observer\":{\"product\":\"typoguard\",\"type\":\"dns\"");
+  out.raw(R"(,"observer":{"product":"typoguard","type":"dns")");
   if (!hostname.empty()) {
     out.ch(',');
     text(out, "hostname", hostname);
@@ -464,29 +464,29 @@ std::size_t format_event_into(char* buffer, std::size_t capacity, const tg_event
 
   if (event.client != nullptr) append_source(out, *event.client);
 
-  out.raw(",\"dns\":{\"type\":\"query\"");
+  out.raw(R"(,"dns":{"type":"query")");
   if (event.query_id != 0) {
-    out.raw(",\"id\":\"");
+    out.raw(R"(,"id":")");
     append_uint(out, event.query_id);
     out.ch('"');
   }
-  out.raw(",\"question\":{\"name\":\"");
+  out.raw(R"(,"question":{"name":")");
   const bool name_ok = append_wire_name(out, event.qname, event.qname_len);
-  out.raw("\",\"type\":\"");
+  out.raw(R"(","type":")");
   append_type(out, event.qtype);
-  out.raw("\",\"class\":\"");
+  out.raw(R"(","class":")");
   append_class(out, event.qclass);
-  out.raw("\"},\"response_code\":\"");
+  out.raw(R"("},"response_code":")");
   append_rcode(out, event.rcode);
   out.raw("\"}");
 
   out.raw(",\"rule\":{");
   text(out, "name", technique);
-  out.raw(",\"id\":\"");
+  out.raw(R"(,"id":")");
   append_json_text(out, protected_domain);
   out.ch('/');
   append_json_text(out, technique);
-  out.raw("\",\"ruleset\":\"typoguard\",\"category\":\"typosquatting\",");
+  out.raw(R"(","ruleset":"typoguard","category":"typosquatting",)");
   text(out, "version", revision);
   out.ch('}');
 
@@ -511,7 +511,7 @@ std::size_t format_event_into(char* buffer, std::size_t capacity, const tg_event
   out.ch(',');
   str(out, "stage", stage_name(event.stage));
   if (event.target != nullptr) {
-    out.raw(",\"target\":\"");
+    out.raw(R"(,"target":")");
     const bool target_ok = append_wire_name(out, event.target, event.target_len);
     out.ch('"');
     if (!target_ok) out.raw(",\"malformed_target\":true");

@@ -33,7 +33,7 @@ constexpr auto kDropCheck = std::chrono::seconds(1);
 constexpr auto kDropReport = std::chrono::seconds(10);
 constexpr auto kFlushStall = std::chrono::seconds(10);
 /// Lines are written in batches of up to this many bytes...
-constexpr std::size_t kBatchBytes = 64 * 1024;
+constexpr std::size_t kBatchBytes = std::size_t{64} * 1024;
 /// ...and once the queue is empty the writer rests this long before it takes the next line:
 /// while it rests it waits on nothing, so a resolver thread queueing a line wakes no one (no
 /// futex call, no context switch per event); lines wait at most this long.
@@ -144,7 +144,7 @@ class FileSink final : public spdlog::sinks::base_sink<std::mutex> {
 
  private:
   /// Whether the writer has caught up (an unknown queue counts as empty).
-  bool queue_empty() const noexcept {
+  [[nodiscard]] bool queue_empty() const noexcept {
     try {
       const auto pool = pool_.lock();
       return !pool || pool->queue_size() == 0;

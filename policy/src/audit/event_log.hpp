@@ -53,7 +53,7 @@ class EventLog {
   void flush() noexcept;
 
   /// A consistent-enough snapshot of the counters.
-  EventLogStats stats() const noexcept;
+  [[nodiscard]] EventLogStats stats() const noexcept;
 
  private:
   struct Impl;

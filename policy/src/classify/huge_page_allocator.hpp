@@ -21,7 +21,7 @@ namespace tg {
 /// correct, and still 2 MiB-rounded).
 template <class T>
 struct HugePageAllocator {
-  using value_type = T;
+  using value_type = T;  // NOLINT(readability-identifier-naming): the name allocators must use
   /// The huge-page size (x86-64, arm64 with 4 KiB base pages).
   static constexpr std::size_t kHuge = std::size_t{2} << 20U;
   /// Blocks from this size on are mapped as huge pages (smaller ones would waste most of one).
@@ -39,13 +39,12 @@ struct HugePageAllocator {
     void* const raw =
         ::mmap(nullptr, size + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) throw std::bad_alloc();
-    const auto begin = reinterpret_cast<std::uintptr_t>(raw);
-    const std::uintptr_t aligned = (begin + kHuge - 1) & ~(kHuge - 1);
-    if (aligned > begin) ::munmap(raw, aligned - begin);
-    const std::uintptr_t end = begin + size + kHuge;
-    if (end > aligned + size)
-      ::munmap(reinterpret_cast<void*>(aligned + size), end - aligned - size);
-    (void)::madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE);  // a hint
+    char* const begin = static_cast<char*>(raw);
+    const std::size_t head = (kHuge - reinterpret_cast<std::uintptr_t>(begin) % kHuge) % kHuge;
+    char* const aligned = begin + head;
+    if (head > 0) ::munmap(begin, head);
+    if (kHuge > head) ::munmap(aligned + size, kHuge - head);
+    (void)::madvise(aligned, size, MADV_HUGEPAGE);  // a hint
     return reinterpret_cast<T*>(aligned);
   }
 

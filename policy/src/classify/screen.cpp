@@ -44,18 +44,19 @@ bool ProtectedIndex::may_match(const PlainName& name) const noexcept {
   // full_del1_ or blocked_ has its first bytes and length (tail_starts_): the tail and the
   // deletions past its first kPrefix bytes start alike, so one word answers for all of them.
   const auto tail_hit = [&](std::size_t begin) {
-    constexpr std::size_t k = PrefixLengthFilter::kPrefix;
+    constexpr std::size_t kStart = PrefixLengthFilter::kPrefix;
     const std::size_t size = end - begin;
     const std::uint64_t lengths =
-        tail_starts_.lengths(hashes.hash(begin, begin + std::min(k, size)));
+        tail_starts_.lengths(hashes.hash(begin, begin + std::min(kStart, size)));
     if (PrefixLengthFilter::has(lengths, size) && hit(hashes.hash(begin, end))) return true;
-    if (size > k && PrefixLengthFilter::has(lengths, size - 1) &&
-        hashes.any_without_from(begin, end, begin + k, hit)) {
+    if (size > kStart && PrefixLengthFilter::has(lengths, size - 1) &&
+        hashes.any_without_from(begin, end, begin + kStart, hit)) {
       return true;
     }
-    // A deletion among the first k bytes: its first m bytes are [begin, begin + m + 1) less it.
-    const std::size_t m = std::min(k, size - 1);
-    for (std::size_t i = begin; i < begin + std::min(k, size); ++i) {
+    // A deletion among the first kStart bytes: its first m bytes are [begin, begin + m + 1) less
+    // it.
+    const std::size_t m = std::min(kStart, size - 1);
+    for (std::size_t i = begin; i < begin + std::min(kStart, size); ++i) {
       if (PrefixLengthFilter::has(
               tail_starts_.lengths(hashes.hash_without(begin, begin + m + 1, i)), size - 1) &&
           hit(hashes.hash_without(begin, end, i))) {

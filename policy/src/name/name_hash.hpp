@@ -90,13 +90,13 @@ class PrefixHashes {
   /// true; returns whether it did. A few instructions a deletion: with C = poly(begin, end)
   /// less the first byte's term, poly without s[i] = C' + B^(end-i-1) * (P[i] - P[i+1]).
   template <class Fn>
-  bool any_without(std::size_t begin, std::size_t end, Fn&& fn) const noexcept {
+  [[nodiscard]] bool any_without(std::size_t begin, std::size_t end, Fn&& fn) const noexcept {
     return any_without_from(begin, end, begin, fn);
   }
   /// As any_without(), for skip = from .. end - 1 only (begin <= from).
   template <class Fn>
-  bool any_without_from(std::size_t begin, std::size_t end, std::size_t from,
-                        Fn&& fn) const noexcept {
+  [[nodiscard]] bool any_without_from(std::size_t begin, std::size_t end, std::size_t from,
+                                      Fn&& fn) const noexcept {
     if (end <= begin) return false;
     const std::uint64_t base = prefix_[end] - prefix_[begin] * hashing::kPowers.p[end - begin - 1];
     const std::uint64_t length = end - begin - 1;
