@@ -26,6 +26,7 @@
 #include "audit/event_log.hpp"
 #include "catch_compat.hpp"
 #include "classify/technique.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using tg::audit::EventLog;
@@ -214,27 +215,7 @@ std::string name_of(const std::vector<std::uint8_t>& wire) {
 
 // ---- files -----------------------------------------------------------------------------
 
-/// A fresh temporary directory, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("tg-audit-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using tg::test::TempDir;
 
 std::vector<std::string> lines_of(const fs::path& p) {
   std::vector<std::string> lines;
@@ -543,7 +524,7 @@ TEST_CASE("audit: the largest possible line fits kMaxEventLine; a smaller buffer
 // ---- writer ------------------------------------------------------------------------------
 
 TEST_CASE("audit: the event log writes every line and counts it", "[audit]") {
-  TempDir dir;
+  const TempDir dir("tg-audit-test");
   const fs::path file = dir.path() / "events.json";
   Reports reports;
   EventLog log(0, reports.reporter());
@@ -565,7 +546,7 @@ TEST_CASE("audit: the event log writes every line and counts it", "[audit]") {
 }
 
 TEST_CASE("audit: the event log follows logrotate: move, delete, copytruncate", "[audit]") {
-  TempDir dir;
+  const TempDir dir("tg-audit-test");
   const fs::path file = dir.path() / "events.json";
   Reports reports;
   EventLog log(0, reports.reporter());
@@ -609,7 +590,7 @@ TEST_CASE("audit: the event log follows logrotate: move, delete, copytruncate", 
 }
 
 TEST_CASE("audit: an event log that cannot be opened drops, reports, and recovers", "[audit]") {
-  TempDir dir;
+  const TempDir dir("tg-audit-test");
   Reports reports;
   EventLog log(0, reports.reporter());
 
@@ -664,7 +645,7 @@ TEST_CASE("audit: an event log that cannot be opened drops, reports, and recover
 }
 
 TEST_CASE("audit: a queue overrun drops the oldest lines and counts them", "[audit]") {
-  TempDir dir;
+  const TempDir dir("tg-audit-test");
   Reports reports;
   constexpr int kBurst = 20000;
 
@@ -710,7 +691,7 @@ TEST_CASE("audit: a queue overrun drops the oldest lines and counts them", "[aud
 }
 
 TEST_CASE("audit: destroying an event log with pending lines writes them and joins", "[audit]") {
-  TempDir dir;
+  const TempDir dir("tg-audit-test");
   const fs::path file = dir.path() / "events.json";
   for (int round = 0; round < 50; ++round) {
     EventLog log(0, nullptr);
@@ -724,7 +705,7 @@ TEST_CASE("audit: destroying an event log with pending lines writes them and joi
 }
 
 TEST_CASE("audit: four threads submit at once; lines stay whole", "[audit][threads]") {
-  TempDir dir;
+  const TempDir dir("tg-audit-test");
   const fs::path file = dir.path() / "events.json";
   Reports reports;
   EventLog log(0, reports.reporter());

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "catch_compat.hpp"
+#include "temp_dir.hpp"
 #include "typoguard/typoguard.h"
 
 extern "C" int tg_header_check_evaluate(const tg_engine* engine, const std::uint8_t client_v4[4]);
@@ -118,10 +119,8 @@ TEST_CASE("bad arguments and bad names never crash", "[capi]") {
 }
 
 TEST_CASE("reload swaps a good policy in and keeps the last good one on error", "[capi]") {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("tg-capi-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto file = dir / "policy.json";
+  const tg::test::TempDir dir("tg-capi");
+  const auto file = dir.path() / "policy.json";
   write(file, R"({"typoguard:policy": {"protected-domain": [{"name": "army.mil"}]}})");
   tg_engine* raw = nullptr;
   std::array<char, 512> error{};
@@ -154,14 +153,11 @@ TEST_CASE("reload swaps a good policy in and keeps the last good one on error", 
   tg_engine* none = nullptr;
   CHECK(tg_engine_open(file.c_str(), &none, error.data(), error.size()) == TG_ERR_POLICY);
   CHECK(none == nullptr);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("one thread alternating between engines sees each engine's own policy", "[capi]") {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("tg-capi-two-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto gmail = dir / "gmail.json";
+  const tg::test::TempDir dir("tg-capi-two");
+  const auto gmail = dir.path() / "gmail.json";
   write(gmail, R"({"typoguard:policy": {"protected-domain": [{"name": "gmail.com"}]}})");
   std::array<char, 512> error{};
   const std::uint8_t army_ml[] = {4, 'a', 'r', 'm', 'y', 2, 'm', 'l', 0};
@@ -183,7 +179,6 @@ TEST_CASE("one thread alternating between engines sees each engine's own policy"
       CHECK(v.lookalike == 1);
     }
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("evaluate while another thread reloads", "[capi][threads]") {

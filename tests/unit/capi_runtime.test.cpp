@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "catch_compat.hpp"
+#include "temp_dir.hpp"
 #include "typoguard/typoguard.h"
 
 namespace {
@@ -28,19 +29,7 @@ struct EngineCloser {
 };
 using Engine = std::unique_ptr<tg_engine, EngineCloser>;
 
-/// A fresh directory under the system temp dir, removed at the end of the test.
-struct TempDir {
-  std::filesystem::path path;
-  explicit TempDir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using tg::test::TempDir;
 
 /// Writes `text` to `p` through a temporary file and rename, as editors and tools do.
 void replace_file(const std::filesystem::path& p, const std::string& text) {
@@ -115,7 +104,7 @@ const char* const kArmyAndGmail = R"({"typoguard:policy": {"revision": "two",
 TEST_CASE("the watcher swaps a changed policy in, rejects a bad one, survives a missing file",
           "[capi][runtime]") {
   const TempDir dir("tg-watch");
-  const auto file = dir.path / "policy.json";
+  const auto file = dir.path() / "policy.json";
   replace_file(file, kArmyOnly);
   tg_engine* raw = nullptr;
   std::array<char, 512> error{};
@@ -169,7 +158,7 @@ TEST_CASE("the watcher swaps a changed policy in, rejects a bad one, survives a 
 TEST_CASE("events reach the file named by the runtime, and only when a log is configured",
           "[capi][runtime]") {
   const TempDir dir("tg-events");
-  const auto events = dir.path / "events.jsonl";
+  const auto events = dir.path() / "events.jsonl";
   tg_engine* raw = nullptr;
   std::array<char, 512> error{};
   REQUIRE(tg_engine_open(nullptr, &raw, error.data(), error.size()) == TG_OK);
@@ -221,8 +210,8 @@ TEST_CASE("events reach the file named by the runtime, and only when a log is co
 
 TEST_CASE("an engine on the last good policy of a file that turned bad", "[capi][runtime]") {
   const TempDir dir("tg-last-good");
-  const auto file = dir.path / "policy.json";
-  const auto other = dir.path / "other.json";
+  const auto file = dir.path() / "policy.json";
+  const auto other = dir.path() / "other.json";
   replace_file(file, kArmyAndGmail);
   std::array<char, 512> error{};
   tg_engine* raw = nullptr;
@@ -261,7 +250,7 @@ TEST_CASE("an engine on the last good policy of a file that turned bad", "[capi]
 
 TEST_CASE("close joins the threads while events are being recorded", "[capi][runtime][threads]") {
   const TempDir dir("tg-close");
-  const std::string path = (dir.path / "events.jsonl").string();
+  const std::string path = (dir.path() / "events.jsonl").string();
   for (int round = 0; round < 20; ++round) {
     tg_engine* raw = nullptr;
     std::array<char, 512> error{};
