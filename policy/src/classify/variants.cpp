@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <memory>
 #include <set>
+#include <span>
 #include <string_view>
 
 #include <idn2.h>
@@ -30,8 +31,9 @@ constexpr std::array<std::string_view, 16> kCommonSuffixes{"com", "net", "org", 
                                                            "cm",  "om",  "ml",  "ne",   "io",  "us",
                                                            "uk",  "de",  "ru",  "cn"};
 
-// The host labels variants() glues on (a subset of kHostPrefixes, which classify() accepts).
-constexpr std::array<std::string_view, 4> kVariantHostPrefixes{"www", "mail", "smtp", "mx"};
+// The host labels variants() glues on: the first four of kHostPrefixes (www, mail, smtp, mx),
+// the commonest; classify() accepts all of them.
+constexpr auto kVariantHostPrefixes = std::span(kHostPrefixes).first<4>();
 
 class Generator {
  public:
