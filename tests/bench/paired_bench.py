@@ -12,8 +12,9 @@ Variants (any number, the first is the base):
                         library built on the fly): what any module's background thread costs,
                         through glibc's multi-threaded paths
   NAME=MODULE.so:N      "dynlib validator iterator" with that typoguard.so and N protected
-                        domains, e.g. new=/tmp/build-bench/module/typoguard.so:10000 (a module
-                        copied out of its build tree finds this checkout's YANG module through
+                        domains, e.g. new=/tmp/build-bench/module/typoguard.so:10000 (the
+                        YANG module is compiled in; a module built before it was, copied out
+                        of its build tree, finds this checkout's .yang file through
                         TYPOGUARD_YANG_DIR, which is set unless it already is)
 
 Same data, zones, pinning (Unbound on CPU 0, dnsperf on CPU 1) and Unbound as

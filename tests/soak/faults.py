@@ -10,9 +10,6 @@ expected behaviour written next to it (docs/reliability.md repeats them):
 - policy file made unreadable (a directory where the file was): reported; policy in force stays.
 - policy file truncated mid-write: rejected with file:line; policy in force stays
   (also in tests/e2e/policy_events_e2e.py).
-- YANG directory missing at start: Unbound refuses to start, the message names the directory and
-  TYPOGUARD_YANG_DIR. Missing later (a changed policy cannot be validated): the change is
-  rejected, the policy in force stays.
 - wall-clock jumps (libfaketime, CLOCK_REALTIME only, as a real clock step does): blocking, the
   watcher and the event log go on; events carry the jumped wall-clock time.
 
@@ -37,7 +34,6 @@ from unbound_e2e import Unbound, describe  # noqa: E402
 from unbound_process import stop  # noqa: E402
 
 WAIT = 8.0
-YANG_SOURCE = os.path.join(HERE, "..", "..", "policy", "yang")
 FAKETIME_LIBS = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
                  "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"]
 
@@ -119,39 +115,6 @@ def test_policy_file_faults(args, work):
         ub.stop()
 
 
-def test_yang_missing(args, work):
-    path = os.path.join(work, "yang.json")
-    policy(path, "faults-yang", ["army.mil"], ["ml"])
-    missing = os.path.join(work, "no-such-yang-dir")
-    ub = Unbound(args.unbound, args.module, args.zones,
-                 env_extra={"TYPOGUARD_POLICY": path, "TYPOGUARD_YANG_DIR": missing})
-    try:
-        rc = ub.wait_exit()
-        log = ub.log()
-        check(rc is not None and rc != 0 and missing in log and "TYPOGUARD_YANG_DIR" in log,
-              "YANG directory missing at start: unbound refuses to start, naming the directory",
-              f"exit={rc}\n{log[-2000:]}")
-    finally:
-        ub.stop()
-
-    yang = os.path.join(work, "yang")
-    shutil.copytree(YANG_SOURCE, yang)
-    ub = start(args, {"TYPOGUARD_POLICY": path, "TYPOGUARD_YANG_DIR": yang}, "YANG directory removed later")
-    if ub is None:
-        return
-    try:
-        shutil.rmtree(yang)
-        policy(path, "faults-yang-2", ["army.mil", "navy.mil"], ["ml"])
-        check(wait_for(lambda: "changed policy file rejected" in ub.log(), WAIT)
-              and "TYPOGUARD_YANG_DIR" in ub.log(),
-              "YANG directory removed: a changed policy is rejected, naming TYPOGUARD_YANG_DIR",
-              ub.log()[-2000:])
-        ok, r = blocked(ub)
-        check(ok, "YANG directory removed: the policy in force stays", describe(r))
-    finally:
-        ub.stop()
-
-
 def test_clock_jumps(args, work):
     if "libasan" in os.environ.get("TG_DAEMON_PRELOAD", ""):
         # libfaketime and the ASan runtime together hang the daemon at start-up (seen here);
@@ -211,7 +174,6 @@ def main():
     try:
         test_disk_full(args, work)
         test_policy_file_faults(args, work)
-        test_yang_missing(args, work)
         test_clock_jumps(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)

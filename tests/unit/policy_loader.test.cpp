@@ -13,6 +13,7 @@
 #include "catch_compat.hpp"
 #include "config/loader.hpp"
 #include "config/sha256.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -460,24 +461,30 @@ TEST_CASE("files that cannot be loaded say why", "[policy]") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.errors[0].message.find(".json") != std::string::npos);
   }
-  SECTION("missing YANG directory") {
-    const char* old = std::getenv("TYPOGUARD_YANG_DIR");
-    const std::string saved = old != nullptr ? old : "";
-    ::setenv("TYPOGUARD_YANG_DIR", "/nonexistent/yang", 1);
-    CHECK(tg::yang_directory() == fs::path("/nonexistent/yang"));
-    const tg::LoadResult r = tg::load_policy_file(kTestData / "policy" / "valid" / "minimal.json");
-    if (old != nullptr) {
-      ::setenv("TYPOGUARD_YANG_DIR", saved.c_str(), 1);
-    } else {
-      ::unsetenv("TYPOGUARD_YANG_DIR");
-    }
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.errors[0].message.find("TYPOGUARD_YANG_DIR") != std::string::npos);
-    CHECK(r.errors[0].message.find("/nonexistent/yang") != std::string::npos);
-  }
-  SECTION("the YANG directory of the source tree is found") {
-    CHECK(fs::exists(tg::yang_directory() / "typoguard@2026-11-23.yang"));
-  }
+}
+
+TEST_CASE("the loader reads no YANG file: it loads from an empty working directory", "[policy]") {
+  // The YANG module is compiled in: with the working directory an empty temp dir and the
+  // variable that once named a YANG directory pointing nowhere, files and texts still load.
+  const std::string minimal = read_bytes(kTestData / "policy" / "valid" / "minimal.json");
+  const fs::path policy_file = fs::absolute(kTestData / "policy" / "valid" / "full.json");
+  const tg::test::TempDir empty("tg-no-yang");
+  const fs::path before = fs::current_path();
+  ::setenv("TYPOGUARD_YANG_DIR", "/nonexistent/yang", 1);
+  fs::current_path(empty.path());
+  const tg::LoadResult text = tg::load_policy_text(minimal, tg::PolicyFormat::Json, "<string>");
+  const tg::LoadResult file = tg::load_policy_file(policy_file);
+  const tg::LoadResult embedded = tg::load_default_policy();
+  tg::PolicyLoader loader;
+  const tg::LoadResult reused = loader.load_text(minimal, tg::PolicyFormat::Json, "<string>");
+  fs::current_path(before);
+  ::unsetenv("TYPOGUARD_YANG_DIR");
+  INFO(errors_text(text) + errors_text(file) + errors_text(embedded) + errors_text(reused));
+  CHECK(text.ok());
+  CHECK(file.ok());
+  CHECK(embedded.ok());
+  CHECK(reused.ok());
+  CHECK(fs::is_empty(empty.path()));
 }
 
 TEST_CASE("protect lists: one domain a line, defaults for the rest", "[policy]") {

@@ -30,6 +30,7 @@
 #include "config/default_policy.hpp"
 #include "config/sha256.hpp"
 #include "config/source_text.hpp"
+#include "config/yang_module.hpp"
 #include "name/psl.hpp"
 
 namespace tg {
@@ -1482,43 +1483,38 @@ class PolicyBuilder {
 // ---------------------------------------------------------------------------------------------
 // The pipeline
 
+// A libyang context holding the compiled-in typoguard module (yang_module_text()) and
+// libyang's own internal modules; it searches no directory and reads no file. A failure is a
+// build defect, reported as an error naming `origin`.
 ContextPtr make_context(const std::string& origin, std::vector<PolicyError>& errors) {
-  const fs::path dir = yang_directory();
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    errors.push_back(PolicyError{
-        origin,
-        0,
-        {},
-        "the YANG directory " + in_quotes(dir.string()) +
-            " does not exist: set TYPOGUARD_YANG_DIR to the directory holding typoguard@" +
-            kModuleRevision + ".yang"});
-    return nullptr;
-  }
   ly_ctx* raw = nullptr;
-  if (ly_ctx_new(dir.c_str(), LY_CTX_DISABLE_SEARCHDIR_CWD | LY_CTX_NO_YANGLIBRARY, &raw) !=
-          LY_SUCCESS ||
+  if (ly_ctx_new(nullptr, LY_CTX_DISABLE_SEARCHDIRS | LY_CTX_NO_YANGLIBRARY, &raw) != LY_SUCCESS ||
       raw == nullptr) {
     errors.push_back(PolicyError{origin, 0, {}, "libyang could not create a context"});
     return nullptr;
   }
   ContextPtr ctx(raw);
-  if (ly_ctx_load_module(ctx.get(), kModuleName, kModuleRevision, nullptr) == nullptr) {
+  lys_module* module = nullptr;
+  const LY_ERR rc = lys_parse_mem(ctx.get(), yang_module_text().data(), LYS_IN_YANG, &module);
+  if (rc != LY_SUCCESS || module == nullptr || module->revision == nullptr ||
+      std::string_view(module->name) != kModuleName ||
+      std::string_view(module->revision) != kModuleRevision) {
     std::string why;
     for (const RawError& e : take_errors(ctx.get())) why += " " + normalise_space(e.message);
-    errors.push_back(PolicyError{origin,
-                                 0,
-                                 {},
-                                 std::string("cannot load the YANG module typoguard@") +
-                                     kModuleRevision + ".yang from " + in_quotes(dir.string()) +
-                                     " (set TYPOGUARD_YANG_DIR to the right directory):" + why});
+    errors.push_back(PolicyError{
+        origin,
+        0,
+        {},
+        std::string("the compiled-in YANG module typoguard@") + kModuleRevision +
+            " does not load (a build defect):" + (why.empty() ? std::string(" no detail") : why)});
     return nullptr;
   }
   return ctx;
 }
 
 // Loads `text` with the compiled context `shared`, or with a context made for this load when
-// `shared` is null (so a YANG directory that changed or vanished is seen at the next load).
+// `shared` is null (each load then owns its context: no libyang state is shared between
+// threads).
 LoadResult load_text(std::string_view text, PolicyFormat format, const std::string& origin,
                      ly_ctx* shared = nullptr) {
   LoadResult result;
@@ -1649,21 +1645,6 @@ std::string PolicyError::to_string() const {
   if (!data_path.empty()) out += (out.empty() ? "" : ": ") + data_path;
   if (!message.empty()) out += (out.empty() ? "" : ": ") + message;
   return out;
-}
-
-fs::path yang_directory() {
-  if (const char* env = std::getenv("TYPOGUARD_YANG_DIR"); env != nullptr && *env != '\0') {
-    return {env};
-  }
-#ifdef TG_YANG_SOURCE_DIR
-  std::error_code ec;
-  if (fs::is_directory(TG_YANG_SOURCE_DIR, ec)) return {TG_YANG_SOURCE_DIR};
-#endif
-#ifdef TG_YANG_INSTALL_DIR
-  return {TG_YANG_INSTALL_DIR};
-#else
-  return {"/usr/local/share/typoguard/yang"};
-#endif
 }
 
 LoadResult load_policy_text(std::string_view text, PolicyFormat format,

@@ -36,10 +36,6 @@ struct LoadResult {
   [[nodiscard]] bool ok() const noexcept { return policy.has_value(); }
 };
 
-/// Directory holding typoguard's YANG modules: $TYPOGUARD_YANG_DIR if set, else the
-/// compiled-in source/install directory.
-[[nodiscard]] std::filesystem::path yang_directory();
-
 /// Loads and validates a policy file; the format follows the extension (.json / .xml).
 /// Never throws: I/O and validation problems come back as errors naming the file.
 [[nodiscard]] LoadResult load_policy_file(const std::filesystem::path& file) noexcept;
@@ -50,11 +46,12 @@ struct LoadResult {
 
 /// Loads many policies with one compiled libyang context: the YANG module is compiled once
 /// (about 15 ms) instead of at every load. For callers that load policy after policy in one
-/// thread (the policy fuzzer); the resolver and the command use the functions above, which see
-/// a changed YANG directory at the next load. Not thread-safe: one thread per loader.
+/// thread (the policy fuzzer); the resolver and the command use the functions above, which
+/// compile a context of their own for each load. Not thread-safe: one thread per loader.
 class PolicyLoader {
  public:
-  /// Compiles the context from yang_directory(); a failure is reported by every load_text().
+  /// Compiles the context from the compiled-in YANG module; a failure (a build defect) is
+  /// reported by every load_text().
   PolicyLoader();
   ~PolicyLoader();
   PolicyLoader(const PolicyLoader&) = delete;

@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# cmake -D "FILES=<binary>;<binary>..." -P embedded_yang.cmake
+# Fails unless each built binary carries the YANG module's text (its first line, the positive
+# control that the strings of the file are read at all) and names no YANG directory
+# (share/typoguard/yang): the engine parses the module from memory and reads no .yang file.
+if(NOT FILES)
+  message(FATAL_ERROR "embedded_yang.cmake: pass -D FILES=<binary>;...")
+endif()
+set(_failed OFF)
+foreach(_file IN LISTS FILES)
+  if(NOT EXISTS "${_file}")
+    message(SEND_ERROR "${_file}: does not exist")
+    set(_failed ON)
+    continue()
+  endif()
+  file(STRINGS "${_file}" _module REGEX "^module typoguard {$")
+  file(STRINGS "${_file}" _paths REGEX "share/typoguard/yang")
+  if(NOT _module)
+    message(SEND_ERROR "${_file}: the YANG module's text is not compiled in")
+    set(_failed ON)
+  elseif(_paths)
+    message(SEND_ERROR "${_file}: names a YANG directory: ${_paths}")
+    set(_failed ON)
+  else()
+    message(STATUS "${_file}: YANG module compiled in, no YANG directory named")
+  endif()
+endforeach()
+if(_failed)
+  message(FATAL_ERROR "embedded_yang.cmake: failed")
+endif()
