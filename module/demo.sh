@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# The newcomer demo: typoguard inside a real Unbound on loopback, with the embedded default
-# policy and the demo zones of zones/demo (served by the same Unbound: no internet needed).
+# The newcomer demo: typoguard inside a real Unbound on loopback, with the embedded demo
+# policy (TYPOGUARD_POLICY=builtin:demo) and the demo zones of zones/demo (served by the same Unbound: no internet needed).
 #   bash module/demo.sh [--port N]   build, start the demo resolver on 127.0.0.1 port N (default
 #                                    8053; an earlier demo resolver is stopped first), show what
 #                                    it answers a mail server and another client, leave it running
@@ -103,10 +103,9 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target typoguard_unbound typoguard
 module=$module_dir/typoguard.so
 [[ -f $module ]] || die "$module was not built (is the module skipped? see 'cmake --preset release')"
-# The module loads $TYPOGUARD_POLICY, else typoguard.json next to the .so, else the embedded
-# default policy (module/README.md): the demo wants the embedded default.
-[[ ! -e $module_dir/typoguard.json ]] ||
-  die "$module_dir/typoguard.json exists and would replace the embedded default policy; move it away"
+# The module loads $TYPOGUARD_POLICY, else /etc/typoguard/policy.json, and refuses to start
+# without a policy (module/README.md): the demo asks for the embedded demo policy by name.
+readonly demo_policy=builtin:demo
 
 # An earlier demo resolver (same config path) is stopped first, by its PID.
 if [[ -n $(demo_pid) ]]; then
@@ -170,9 +169,9 @@ dynlib:
 $remote_control
 EOF
 
-echo "== Starting Unbound with typoguard on 127.0.0.1 port $port (embedded default policy)"
+echo "== Starting Unbound with typoguard on 127.0.0.1 port $port (TYPOGUARD_POLICY=$demo_policy)"
 # Unbound daemonises and writes the pidfile itself.
-env -u TYPOGUARD_POLICY TYPOGUARD_EVENT_LOG="$events" "$unbound" -c "$conf" ||
+TYPOGUARD_POLICY=$demo_policy TYPOGUARD_EVENT_LOG="$events" "$unbound" -c "$conf" ||
   die "unbound exited with status $? at start; see $logfile"
 
 show_log_tail() {
@@ -207,8 +206,8 @@ fail() {
   failures+=("$1")
   echo "  !! NOT AS EXPECTED: $1"
 }
-grep -q 'typoguard: module loaded.*policy <embedded default>' -- "$logfile" ||
-  fail "the log does not say typoguard loaded the embedded default policy"
+grep -q "typoguard: module loaded.*policy $demo_policy (revision" -- "$logfile" ||
+  fail "the log does not say typoguard loaded the embedded demo policy ($demo_policy)"
 
 # ask SOURCE NAME TYPE: prints the command and dig's answer; the answer is left in $answer.
 answer=
@@ -235,7 +234,7 @@ expect_mx() {
 cat <<EOF
 
 == What the policy says (the typoguard command, no resolver involved)
-The embedded default policy protects army.mil, navy.mil and the other main .mil domains, blocks
+The embedded demo policy protects army.mil, navy.mil and the other main .mil domains, blocks
 all of .ml except partners allowed by exception, and applies to the "mail servers" 127.0.0.2 and
 127.0.0.3 for MX, A and AAAA queries; any other client is out of scope.
 EOF

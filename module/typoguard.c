@@ -6,7 +6,8 @@
  */
 #include "typoguard/typoguard.h"
 
-#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "sldns/wire2str.h"
 #include "util/data/dname.h"
 #include "util/data/msgreply.h"
+#include "util/config_file.h"
 #include "util/data/packed_rrset.h"
 #include "util/log.h"
 #include "util/module.h"
@@ -36,11 +38,18 @@
 /** How often the policy file is checked for changes (module/README.md). */
 #define TG_WATCH_INTERVAL_MS 1000
 
-/** Name of the policy file looked for next to the .so. */
-#define TG_POLICY_FILE_NAME "typoguard.json"
+/** The policy file loaded when TYPOGUARD_POLICY is not set (module/README.md), as seen inside
+ *  Unbound's chroot when one is configured. A build may define another. */
+#ifndef TG_DEFAULT_POLICY_PATH
+#define TG_DEFAULT_POLICY_PATH "/etc/typoguard/policy.json"
+#endif
 
-/** An object inside this .so, so that dladdr() can name the file it was loaded from. */
-static const char tg_self_anchor = 0;
+/** The environment variable that names the policy. */
+#define TG_POLICY_ENV "TYPOGUARD_POLICY"
+
+/** What every "no policy" message ends with: the way to the demo policy. */
+#define TG_POLICY_HINT \
+  "(" TG_POLICY_ENV "=" TG_BUILTIN_DEMO_POLICY " runs the embedded demo policy)"
 
 /* The prototypes dynlib resolves with dlsym (dynlibmod/dynlibmod.h typedefs). */
 TG_EXPORT int init(struct module_env* env, int id);
@@ -58,29 +67,61 @@ static struct dynlibmod_env* dynlib_env(struct module_env* env, int id) {
   return (struct dynlibmod_env*)env->modinfo[id];
 }
 
+/** Where the policy comes from: the path (or TG_BUILTIN_DEMO_POLICY) and which rule chose it. */
+struct tg_policy_choice {
+  char path[PATH_MAX];
+  int from_env; /**< 1: $TYPOGUARD_POLICY; 0: the default path */
+};
+
 /**
- * Decides which policy file to load (one rule, documented in module/README.md):
- * $TYPOGUARD_POLICY when set and non-empty; else typoguard.json in the directory of this .so
- * when that file exists; else "" (the engine's embedded default policy).
- * Writes the path into out[0 .. out_len); fails (returns 0) only when the path does not fit.
+ * Decides which policy to load (one rule, documented in module/README.md):
+ * $TYPOGUARD_POLICY when set and non-empty (a file, or TG_BUILTIN_DEMO_POLICY), else
+ * TG_DEFAULT_POLICY_PATH. Nothing is loaded implicitly: whether the file exists is the
+ * engine's to find out. Fails (returns 0) only when the path does not fit.
  */
-static int choose_policy_path(char* out, size_t out_len) {
-  const char* from_env = getenv("TYPOGUARD_POLICY");
-  out[0] = '\0';
-  if (from_env != NULL && from_env[0] != '\0') {
-    int w = snprintf(out, out_len, "%s", from_env);
-    return w >= 0 && (size_t)w < out_len;
+static int choose_policy(struct tg_policy_choice* out) {
+  const char* from_env = getenv(TG_POLICY_ENV);
+  out->from_env = from_env != NULL && from_env[0] != '\0';
+  int w = snprintf(out->path, sizeof(out->path), "%s",
+                   out->from_env ? from_env : TG_DEFAULT_POLICY_PATH);
+  return w >= 0 && (size_t)w < sizeof(out->path);
+}
+
+/** 0 when `path` can be opened for reading (as Unbound's user, inside its chroot), else the
+ *  errno that says why not. */
+static int unreadable(const char* path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno != 0 ? errno : ENOENT;
+  close(fd);
+  return 0;
+}
+
+/**
+ * Writes into why[0 .. why_len) why the policy of `choice` did not load, for log_err: for a
+ * file that cannot be opened, the path rule and the default path; otherwise the engine's
+ * status and error text. `chroot_dir` is Unbound's chroot ("" or NULL: none). Never fails
+ * (long text is truncated).
+ */
+static void describe_failure(const struct tg_policy_choice* choice, const char* chroot_dir,
+                             tg_status st, const char* error, char* why, size_t why_len) {
+  int err = strcmp(choice->path, TG_BUILTIN_DEMO_POLICY) == 0 ? 0 : unreadable(choice->path);
+  char where[PATH_MAX + 32] = "";
+  if (chroot_dir != NULL && chroot_dir[0] != '\0')
+    snprintf(where, sizeof(where), " inside the chroot %s", chroot_dir);
+  if (err == 0) {
+    snprintf(why, why_len, "cannot load policy %s%s: %s: %s", choice->path, where, tg_strerror(st),
+             error[0] ? error : "(no detail)");
+  } else if (choice->from_env) {
+    snprintf(why, why_len,
+             "no policy at %s%s (from " TG_POLICY_ENV "): %s; set " TG_POLICY_ENV
+             " to a policy file, or unset it to use " TG_DEFAULT_POLICY_PATH " " TG_POLICY_HINT,
+             choice->path, where, strerror(err));
+  } else {
+    snprintf(why, why_len,
+             "no policy at %s%s (" TG_POLICY_ENV " is unset or empty): %s; set " TG_POLICY_ENV
+             " to a policy file, or install one at " TG_DEFAULT_POLICY_PATH " " TG_POLICY_HINT,
+             choice->path, where, strerror(err));
   }
-  Dl_info info;
-  if (dladdr(&tg_self_anchor, &info) != 0 && info.dli_fname != NULL) {
-    const char* slash = strrchr(info.dli_fname, '/');
-    size_t dir_len = slash != NULL ? (size_t)(slash - info.dli_fname) + 1 : 0;
-    int w = snprintf(out, out_len, "%.*s%s", (int)dir_len, info.dli_fname, TG_POLICY_FILE_NAME);
-    if (w < 0 || (size_t)w >= out_len) return 0;
-    if (access(out, F_OK) == 0) return 1;
-  }
-  out[0] = '\0';
-  return 1;
 }
 
 /** The module's global state, in the dynlib's dyn_env: the engine and the environment the
@@ -130,34 +171,33 @@ static void purge_after_swap(void* arg, tg_engine* engine) {
     verbose(VERB_OPS, "typoguard: purged %ld look-alike entries from the message cache", removed);
 }
 
-/** Opens the engine on `path`; at a reload (the .so stays loaded, -z nodelete) a policy that
- *  no longer loads is replaced by the last good one from the same path, with an error logged.
- *  Returns NULL (error logged) when neither is available. */
-static tg_engine* open_engine(const char* path) {
-  char error[1024];
+/** Opens the engine on the chosen policy; at a reload (the .so stays loaded, -z nodelete) a
+ *  policy that no longer loads, or whose file is gone, is replaced by the last good one from
+ *  the same path, with an error logged. Returns NULL (one error logged: describe_failure)
+ *  when neither is available. */
+static tg_engine* open_engine(const struct tg_policy_choice* choice, const char* chroot_dir) {
+  char error[1024], why[2 * PATH_MAX + 1536];
   tg_engine* engine = NULL;
   error[0] = '\0';
-  tg_status st = tg_engine_open(path, &engine, error, sizeof(error));
+  tg_status st = tg_engine_open(choice->path, &engine, error, sizeof(error));
   if (st == TG_OK && engine != NULL) return engine;
-  const char* shown = path[0] ? path : "(embedded default)";
-  if (tg_engine_open_last_good(path, &engine) == TG_OK && engine != NULL) {
-    log_err(
-        "typoguard: cannot load policy %s: %s: %s; keeping the last good policy from that "
-        "file in force",
-        shown, tg_strerror(st), error[0] ? error : "(no detail)");
+  describe_failure(choice, chroot_dir, st, error, why, sizeof(why));
+  if (tg_engine_open_last_good(choice->path, &engine) == TG_OK && engine != NULL) {
+    log_err("typoguard: %s; keeping the last good policy from that file in force", why);
     return engine;
   }
-  log_err("typoguard: cannot load policy %s: %s: %s", shown, tg_strerror(st),
-          error[0] ? error : "(no detail)");
+  log_err("typoguard: %s", why);
   return NULL;
 }
 
 /** Module init: refuses (returns 0, with log_err saying why) when not the first module, when
- *  the dynlib slot is missing, or when the policy does not load (and no good policy from the
- *  same file was in force before a reload); else returns 1. Purges cached look-alikes (for
- *  reload_keep_cache) and starts the event log and the policy watcher. */
+ *  the dynlib slot is missing, or when the policy is missing or does not load (and no good
+ *  policy from the same file was in force before a reload); else returns 1. Purges cached
+ *  look-alikes (for reload_keep_cache) and starts the event log and the policy watcher. Runs
+ *  after Unbound's chroot and privilege drop: the policy path is resolved inside the chroot. */
 int init(struct module_env* env, int id) {
-  char path[PATH_MAX], error[1024], description[512];
+  struct tg_policy_choice choice;
+  char error[1024], description[512];
   if (id != 0) {
     log_err(
         "typoguard: must be the first module in module-config (it is module %d); use "
@@ -170,8 +210,9 @@ int init(struct module_env* env, int id) {
     log_err("typoguard: no dynlib environment for module %d; load typoguard through dynlib", id);
     return 0;
   }
-  if (!choose_policy_path(path, sizeof(path))) {
-    log_err("typoguard: policy path too long (TYPOGUARD_POLICY or the module's directory)");
+  if (!choose_policy(&choice)) {
+    log_err("typoguard: the policy path in " TG_POLICY_ENV " is too long (at most %d bytes)",
+            PATH_MAX - 1);
     return 0;
   }
   struct tg_module* m = calloc(1, sizeof(*m));
@@ -180,7 +221,7 @@ int init(struct module_env* env, int id) {
     return 0;
   }
   m->env = env;
-  m->engine = open_engine(path);
+  m->engine = open_engine(&choice, env->cfg != NULL ? env->cfg->chrootdir : NULL);
   if (m->engine == NULL) {
     free(m);
     return 0;

@@ -21,8 +21,9 @@ constexpr std::string_view kCheckHelp =
 
 Classifies each NAME, or each line of standard input when no NAME is given, and
 prints one line per name: a sentence, or a JSON object with --json. Blank input
-lines are skipped. Without --policy or --protect-file the embedded default policy
-is used. Put -- before names that start with '-'.
+lines are skipped. Without --policy or --protect-file the embedded demo policy is
+used (the main .mil domains, all of .ml blocked; the resolver module loads it only
+as TYPOGUARD_POLICY=builtin:demo). Put -- before names that start with '-'.
 
 Options:
   --policy FILE        the policy file to check against (.json or .xml)

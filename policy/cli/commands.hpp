@@ -56,7 +56,7 @@ struct PolicyChoice {
   std::optional<std::string> protect_file;  ///< --protect-file FILE
 };
 
-/// Loads and compiles the chosen policy (the embedded default when neither file is given).
+/// Loads and compiles the chosen policy (the embedded demo policy when neither file is given).
 /// On failure prints every error on stderr (PolicyError::to_string()) and returns nullptr.
 [[nodiscard]] std::shared_ptr<const Snapshot> load_snapshot(const PolicyChoice& choice);
 

@@ -33,7 +33,8 @@ cannot load the typoguard module:
   - for every allow-list entry A (and every protected domain under a blocked
     suffix):                          A CNAME rpz-passthru.  and  *.A CNAME rpz-passthru.
 Each owner name appears once; the order is deterministic. Without --policy or
---protect-file the embedded default policy is used.
+--protect-file the embedded demo policy is used (the main .mil domains, all of .ml
+blocked; the resolver module loads it only as TYPOGUARD_POLICY=builtin:demo).
 
 Options:
   --policy FILE        the policy file (.json or .xml)

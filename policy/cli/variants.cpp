@@ -27,7 +27,7 @@ line each (A-labels), sorted by technique precedence then name. Every name liste
 classifies back to DOMAIN with its technique.
 
 DOMAIN must be a protected domain of the policy. Without --policy, a DOMAIN that
-the embedded default policy does not protect is protected on its own with every
+the embedded demo policy does not protect is protected on its own with every
 setting at its default.
 
 Options:

@@ -32,6 +32,7 @@ static_assert(TG_ACTION_SINKHOLE == static_cast<int>(tg::Action::Sinkhole));
 static_assert(TG_MX_NONE == static_cast<int>(tg::AnswerSettings::MxKind::None));
 static_assert(TG_MX_HOST == static_cast<int>(tg::AnswerSettings::MxKind::Host));
 static_assert(TG_MX_NULL == static_cast<int>(tg::AnswerSettings::MxKind::NullMx));
+static_assert(tg::kDemoPolicyName == TG_BUILTIN_DEMO_POLICY);
 
 /// The engine behind the opaque C handle. Members below `snapshot` exist once
 /// tg_engine_start() ran; they are destroyed in reverse order, so the watcher (which reloads
@@ -40,7 +41,7 @@ struct tg_engine {
   tg_engine();
 
   const std::uint64_t id;   // unique in the process (the per-thread snapshot cache's key)
-  std::string policy_path;  // empty: the embedded default
+  std::string policy_path;  // a policy file, or TG_BUILTIN_DEMO_POLICY
   std::atomic<std::shared_ptr<const tg::Snapshot>> snapshot;
   std::atomic<std::uint64_t> generation{1};
   std::atomic<std::uint64_t> reloads{0};
@@ -108,9 +109,26 @@ void copy_text(char (&out)[N], std::string_view text) noexcept {
   copy_text_n(out, N, text);
 }
 
+constexpr std::string_view kBuiltinPrefix = "builtin:";
+
+// True for a name of the built-in namespace ("builtin:..."): never a file, never watched.
+bool is_builtin(std::string_view path) noexcept { return path.starts_with(kBuiltinPrefix); }
+
 tg::LoadResult load(const std::string& path) {
-  return path.empty() ? tg::load_default_policy() : tg::load_policy_file(path);
+  if (path == TG_BUILTIN_DEMO_POLICY) return tg::load_default_policy();
+  if (is_builtin(path)) {
+    tg::LoadResult r;
+    r.errors.push_back(tg::PolicyError{
+        path, 0, {}, "no such built-in policy: the only one is " TG_BUILTIN_DEMO_POLICY});
+    return r;
+  }
+  return tg::load_policy_file(path);
 }
+
+// What tg_engine_open() says when no policy is named.
+constexpr const char* kNoPolicyNamed =
+    "no policy named: give the path of a policy file, or " TG_BUILTIN_DEMO_POLICY
+    " for the embedded demo policy";
 
 std::string first_errors(const tg::LoadResult& result) {
   std::string text;
@@ -332,7 +350,7 @@ tg_status start(tg_engine& engine, const tg_runtime& rt, char* error, std::size_
         report(*self, level, message);
       });
   target_event_log(engine, *engine.snapshot.load());
-  if (rt.watch_interval_ms > 0 && !engine.policy_path.empty()) {
+  if (rt.watch_interval_ms > 0 && !is_builtin(engine.policy_path)) {
     engine.watcher = std::make_unique<tg::FileWatcher>(
         engine.policy_path, std::chrono::milliseconds(rt.watch_interval_ms),
         [self](const tg::FileSignature& sig) { on_policy_file_change(*self, sig); });
@@ -366,10 +384,14 @@ tg_status tg_engine_open(const char* policy_path, tg_engine** engine, char* erro
                          std::size_t error_len) noexcept {
   if (engine == nullptr) return TG_ERR_ARGUMENT;
   *engine = nullptr;
+  if (policy_path == nullptr || *policy_path == '\0') {
+    copy_text_n(error, error_len, kNoPolicyNamed);
+    return TG_ERR_ARGUMENT;
+  }
   std::unique_ptr<tg_engine> e;
   try {
     e = std::make_unique<tg_engine>();
-    e->policy_path = policy_path == nullptr ? "" : policy_path;
+    e->policy_path = policy_path;
   } catch (...) {
     copy_text_n(error, error_len, "out of memory while loading the policy");
     return TG_ERR_MEMORY;
@@ -471,8 +493,9 @@ tg_status tg_engine_start(tg_engine* engine, const tg_runtime* runtime, char* er
 tg_status tg_engine_open_last_good(const char* policy_path, tg_engine** engine) noexcept {
   if (engine == nullptr) return TG_ERR_ARGUMENT;
   *engine = nullptr;
+  if (policy_path == nullptr || *policy_path == '\0') return TG_ERR_ARGUMENT;
   try {
-    const std::string path = policy_path == nullptr ? "" : policy_path;
+    const std::string path = policy_path;
     std::shared_ptr<const tg::Snapshot> snap;
     {
       LastGood& lg = last_good();

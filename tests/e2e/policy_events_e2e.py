@@ -6,8 +6,9 @@ Unbound (module/build-unbound.sh) with typoguard.so, num-threads: 2, auth-zones 
 Covers: one event line per blocked or monitored query with the documented fields, none for
 clean names or out-of-scope clients; names with odd bytes stay valid ASCII JSON; the policy
 watcher swapping a changed file in (and purging names that became look-alikes from the cache);
-a bad file keeping the last good policy, also through `unbound-control reload` and SIGHUP; the
-event log rotated mid-run; an event log that cannot be written.
+a bad file (and, at a reload, a removed one) keeping the last good policy, also through
+`unbound-control reload` and SIGHUP; the event log rotated mid-run; an event log that cannot be
+written.
 
 Usage: policy_events_e2e.py --unbound PREFIX/sbin/unbound --module typoguard.so --zones DIR
 Exit 0 when every check passes, 1 otherwise."""
@@ -245,6 +246,21 @@ def test_watch_and_bad_policy(args, work):
             r = ub.query("army.ml.", "MX", "127.0.0.2")
             check(r.rcode() == dns.rcode.NXDOMAIN,
                   "after the reload with a bad file army.ml is still blocked", describe(r))
+
+        # unbound-control reload with the file gone: the same (fail closed only at a first start).
+        os.unlink(path)
+        rc, out = ub.control("reload")
+        check(rc == 0, "unbound-control reload (policy file removed) exits 0", out)
+        gone = wait_for(lambda: any(f"no policy at {path}" in l and "keeping the last good policy" in l
+                                    for l in ub.log().splitlines()), WATCH_WAIT)
+        alive = ub.wait_ready()
+        check(gone and alive and ub.proc.poll() is None,
+              "reload with the policy file removed keeps the last good policy; unbound keeps running",
+              ub.log()[-3000:])
+        if alive:
+            r = ub.query("army.ml.", "MX", "127.0.0.2")
+            check(r.rcode() == dns.rcode.NXDOMAIN,
+                  "after the reload without a file army.ml is still blocked", describe(r))
 
         # SIGHUP after the file is repaired: the new revision is in force.
         policy(path, "e2e-after-sighup", ["army.mil"], ["ml"])

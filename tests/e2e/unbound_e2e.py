@@ -27,6 +27,8 @@ from checks import FAILURES, check  # noqa: E402
 from unbound_process import UnboundInstance, remote_control_clause, server_clause  # noqa: E402
 
 QUERY_TIMEOUT = 3.0
+# The module's policy when TYPOGUARD_POLICY is unset (TG_DEFAULT_POLICY_PATH in module/typoguard.c).
+DEFAULT_POLICY_PATH = "/etc/typoguard/policy.json"
 
 
 def write_config(tmp, port, module, zones, module_config, extra=""):
@@ -83,13 +85,14 @@ def describe(r):
 
 
 def test_answers(args):
-    ub = Unbound(args.unbound, args.module, args.zones)
+    ub = Unbound(args.unbound, args.module, args.zones, env_extra={"TYPOGUARD_POLICY": "builtin:demo"})
     try:
         ready = ub.wait_ready()
-        check(ready, "unbound with typoguard starts (embedded default policy)", ub.log())
+        check(ready, "unbound with typoguard starts (TYPOGUARD_POLICY=builtin:demo)", ub.log())
         if not ready:
             return
-        check("typoguard: module loaded" in ub.log(), "init logs the policy and Unbound version", ub.log())
+        check("typoguard: module loaded" in ub.log() and "policy builtin:demo (revision" in ub.log(),
+              "init logs the policy in force (builtin:demo) and Unbound version", ub.log())
 
         r = ub.query("army.ml.", "MX", "127.0.0.2")
         print("    " + describe(r).replace("\n", "\n    "))
@@ -300,29 +303,48 @@ def test_not_first(args):
         ub.stop()
 
 
-def test_policy_next_to_module(args):
-    """No TYPOGUARD_POLICY: typoguard.json next to the .so is the policy that loads."""
-    here = tempfile.mkdtemp(prefix="tg-e2e-so-")
+def expect_refusal(args, env_extra, what, needles, module=None):
+    """Starts unbound with env_extra and checks that it refuses to start with one typoguard error
+    line containing every string of `needles`."""
+    ub = Unbound(args.unbound, module or args.module, args.zones, env_extra=env_extra)
     try:
-        module = os.path.join(here, "typoguard.so")
-        shutil.copy(args.module, module)
-        policy = os.path.join(here, "typoguard.json")
-        shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "policy",
-                                 "examples", "default.json"), policy)
-        ub = Unbound(args.unbound, module, args.zones)
-        try:
-            ready = ub.wait_ready()
-            log = ub.log()
-            check(ready and f"policy {policy} (revision" in log,
-                  "typoguard.json next to the .so is loaded when TYPOGUARD_POLICY is unset", log)
-            if ready:
-                r = ub.query("army.ml.", "MX", "127.0.0.2")
-                check(r.rcode() == dns.rcode.NXDOMAIN, "  ... and it blocks army.ml MX for 127.0.0.2",
-                      describe(r))
-        finally:
-            ub.stop()
+        rc = ub.wait_exit()
+        log = ub.log()
+        check(rc is not None and rc != 0, f"{what} -> unbound refuses to start", f"exit={rc}\n{log}")
+        lines = [line for line in log.splitlines() if "error: typoguard: no policy at" in line]
+        check(len(lines) == 1 and all(n in lines[0] for n in needles),
+              f"{what}: one error line naming {', '.join(needles)}", log)
+        print_module_log(log)
     finally:
-        shutil.rmtree(here, ignore_errors=True)
+        ub.stop()
+
+
+def test_no_policy(args):
+    """Fail closed: no TYPOGUARD_POLICY means the default path, and a missing file stops the
+    daemon (typoguard.json next to the .so is no longer looked at)."""
+    if os.path.exists(DEFAULT_POLICY_PATH):
+        print(f"SKIP no TYPOGUARD_POLICY and no {DEFAULT_POLICY_PATH}: that file exists on this "
+              "host, so the module would load it")
+    else:
+        here = tempfile.mkdtemp(prefix="tg-e2e-so-")
+        try:
+            module = os.path.join(here, "typoguard.so")
+            shutil.copy(args.module, module)
+            shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "policy",
+                                     "examples", "default.json"), os.path.join(here, "typoguard.json"))
+            needles = [DEFAULT_POLICY_PATH, "TYPOGUARD_POLICY is unset or empty", "set TYPOGUARD_POLICY",
+                       "TYPOGUARD_POLICY=builtin:demo"]
+            expect_refusal(args, {"TYPOGUARD_POLICY": None},
+                           f"TYPOGUARD_POLICY unset, no {DEFAULT_POLICY_PATH} (typoguard.json beside the .so)",
+                           needles, module)
+            expect_refusal(args, {"TYPOGUARD_POLICY": ""}, f"TYPOGUARD_POLICY empty, no {DEFAULT_POLICY_PATH}",
+                           needles, module)
+        finally:
+            shutil.rmtree(here, ignore_errors=True)
+
+    missing = os.path.join(tempfile.gettempdir(), f"tg-e2e-missing-{os.getpid()}", "policy.json")
+    expect_refusal(args, {"TYPOGUARD_POLICY": missing}, "TYPOGUARD_POLICY names a missing file",
+                   [missing, "(from TYPOGUARD_POLICY)", "No such file or directory", DEFAULT_POLICY_PATH])
 
 
 def main():
@@ -336,7 +358,7 @@ def main():
     args.zones = os.path.abspath(args.zones)
     test_answers(args)
     test_sinkhole(args)
-    test_policy_next_to_module(args)
+    test_no_policy(args)
     test_bad_policy(args)
     test_not_first(args)
     print(f"{len(FAILURES)} failure(s)")

@@ -3,7 +3,7 @@
 // event formatter on every verdict.
 //   input = [qtype: 2 bytes, big-endian][selector: 1 byte][qname: wire format, any bytes]
 //   selector bits 0-1: client count (0..3); bits 2-4: first client of kClients;
-//   bit 5: the company policy (policy/examples/company.json) instead of the embedded default;
+//   bit 5: the company policy (policy/examples/company.json) instead of the embedded demo one;
 //   bit 6: the event's CNAME target is the qname itself; bit 7: no client in the event.
 // Checks: tg_evaluate never fails on input bytes, tg_is_lookalike agrees with the verdict, the
 // screen (tg_may_be_lookalike) lets every look-alike through, a clean verdict says nothing,
@@ -64,7 +64,7 @@ void check_ascii(const std::string& line) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static tg_engine* const default_engine = open_engine(nullptr);
+  static tg_engine* const default_engine = open_engine(TG_BUILTIN_DEMO_POLICY);
   static tg_engine* const company_engine =
       open_engine(TG_SOURCE_DIR "/policy/examples/company.json");
   if (size < 3) return 0;

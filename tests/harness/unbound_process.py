@@ -147,10 +147,18 @@ def remote_control_clause(tmp):
 """
 
 
+# The policy a test daemon loads unless the test names another: typoguard's embedded demo policy
+# (mail servers 127.0.0.2 and 127.0.0.3), which the module loads only when asked for by name.
+DEMO_POLICY = "builtin:demo"
+
+
 class UnboundInstance:
     """One `unbound -d` in its own temp dir. `write_conf(tmp, port)` writes the config and
-    returns its path; unbound-control is taken from next to the daemon. stop() stops only this
-    PID and removes the temp dir. Subclasses add their config variants."""
+    returns its path; unbound-control is taken from next to the daemon. The daemon's
+    environment is this process's without TYPOGUARD_POLICY and TYPOGUARD_EVENT_LOG, then
+    TYPOGUARD_POLICY=builtin:demo, then `env_extra` (a value of None removes the variable: a
+    test of the default path passes {"TYPOGUARD_POLICY": None}). stop() stops only this PID and
+    removes the temp dir. Subclasses add their config variants."""
 
     def __init__(self, binary, write_conf, env_extra=None, prefix="tg-e2e-"):
         self.binary = binary
@@ -159,9 +167,13 @@ class UnboundInstance:
         self.port = free_port()
         self.conf = write_conf(self.tmp, self.port)
         env = dict(os.environ)
-        env.pop("TYPOGUARD_POLICY", None)
         env.pop("TYPOGUARD_EVENT_LOG", None)
-        env.update(env_extra or {})
+        env["TYPOGUARD_POLICY"] = DEMO_POLICY
+        for name, value in (env_extra or {}).items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         self.log_path = os.path.join(self.tmp, "log")
         self.proc = start_unbound(binary, self.conf, env)
 

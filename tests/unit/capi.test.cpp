@@ -42,7 +42,7 @@ using Engine = std::unique_ptr<tg_engine, EngineCloser>;
 Engine open_default() {
   tg_engine* e = nullptr;
   std::array<char, 512> error{};
-  REQUIRE(tg_engine_open(nullptr, &e, error.data(), error.size()) == TG_OK);
+  REQUIRE(tg_engine_open(TG_BUILTIN_DEMO_POLICY, &e, error.data(), error.size()) == TG_OK);
   REQUIRE(e != nullptr);
   return Engine(e);
 }
@@ -54,7 +54,7 @@ void write(const std::filesystem::path& p, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("the embedded default policy blocks army.ml for the demo's mail servers", "[capi]") {
+TEST_CASE("the embedded demo policy blocks army.ml for the demo's mail servers", "[capi]") {
   const Engine engine = open_default();
   const tg_client mail = v4(127, 0, 0, 2);
   const tg_client other = v4(127, 0, 0, 1);
@@ -94,6 +94,47 @@ TEST_CASE("the embedded default policy blocks army.ml for the demo's mail server
   CHECK(tg_is_lookalike(engine.get(), kArmyMil, sizeof kArmyMil) == 0);
   const std::uint8_t mail_v4[4] = {127, 0, 0, 3};
   CHECK(tg_header_check_evaluate(engine.get(), mail_v4) == TG_ACTION_NXDOMAIN);
+}
+
+TEST_CASE("no policy is implicit: NULL and \"\" fail, builtin:demo names the demo policy",
+          "[capi]") {
+  const Engine demo = open_default();
+  std::array<char, 512> error{};
+  for (const char* none : {static_cast<const char*>(nullptr), ""}) {
+    tg_engine* e = demo.get();  // overwritten with NULL on failure
+    error.fill('\0');
+    CHECK(tg_engine_open(none, &e, error.data(), error.size()) == TG_ERR_ARGUMENT);
+    CHECK(e == nullptr);
+    const std::string text(error.data());
+    CHECK(text.find("no policy named") != std::string::npos);
+    CHECK(text.find(TG_BUILTIN_DEMO_POLICY) != std::string::npos);
+    CHECK(tg_engine_open(none, &e, nullptr, 0) == TG_ERR_ARGUMENT);  // no error buffer: fine
+    e = demo.get();
+    CHECK(tg_engine_open_last_good(none, &e) == TG_ERR_ARGUMENT);
+    CHECK(e == nullptr);
+  }
+
+  tg_engine* other = nullptr;
+  CHECK(tg_engine_open("builtin:default", &other, error.data(), error.size()) == TG_ERR_POLICY);
+  CHECK(other == nullptr);
+  CHECK(std::string(error.data()).find("the only one is builtin:demo") != std::string::npos);
+  CHECK(std::string(TG_BUILTIN_DEMO_POLICY) == "builtin:demo");
+
+  std::array<char, 512> text{};
+  REQUIRE(tg_engine_describe(demo.get(), text.data(), text.size()) == TG_OK);
+  CHECK(std::string(text.data()).starts_with("builtin:demo (revision embedded-default-"));
+  const tg_client mail = v4(127, 0, 0, 2);
+  tg_verdict v{};
+  REQUIRE(tg_evaluate(demo.get(), kArmyMl, sizeof kArmyMl, kMx, &mail, 1, &v) == TG_OK);
+  CHECK(v.action == TG_ACTION_NXDOMAIN);
+  CHECK(tg_engine_reload(demo.get(), error.data(), error.size()) == TG_OK);  // the same text
+
+  // The last good policy of the name, as a resolver's reload asks for it.
+  tg_engine* again = nullptr;
+  REQUIRE(tg_engine_open_last_good(TG_BUILTIN_DEMO_POLICY, &again) == TG_OK);
+  const Engine kept(again);
+  REQUIRE(tg_evaluate(kept.get(), kArmyMl, sizeof kArmyMl, kMx, &mail, 1, &v) == TG_OK);
+  CHECK(v.action == TG_ACTION_NXDOMAIN);
 }
 
 TEST_CASE("bad arguments and bad names never crash", "[capi]") {

@@ -161,7 +161,7 @@ TEST_CASE("events reach the file named by the runtime, and only when a log is co
   const auto events = dir.path() / "events.jsonl";
   tg_engine* raw = nullptr;
   std::array<char, 512> error{};
-  REQUIRE(tg_engine_open(nullptr, &raw, error.data(), error.size()) == TG_OK);
+  REQUIRE(tg_engine_open(TG_BUILTIN_DEMO_POLICY, &raw, error.data(), error.size()) == TG_OK);
   Engine engine(raw);
 
   tg_client mail{};
@@ -254,7 +254,7 @@ TEST_CASE("close joins the threads while events are being recorded", "[capi][run
   for (int round = 0; round < 20; ++round) {
     tg_engine* raw = nullptr;
     std::array<char, 512> error{};
-    REQUIRE(tg_engine_open(nullptr, &raw, error.data(), error.size()) == TG_OK);
+    REQUIRE(tg_engine_open(TG_BUILTIN_DEMO_POLICY, &raw, error.data(), error.size()) == TG_OK);
     tg_runtime rt{};
     rt.event_log_path = path.c_str();
     rt.event_queue_size = 16;
@@ -281,4 +281,29 @@ TEST_CASE("close joins the threads while events are being recorded", "[capi][run
     CHECK(s.events_queued + s.events_dropped >= 400);
     tg_engine_close(raw);
   }
+}
+
+TEST_CASE("the built-in demo policy is not watched: no file, nothing reported", "[capi][runtime]") {
+  tg_engine* raw = nullptr;
+  std::array<char, 512> error{};
+  REQUIRE(tg_engine_open(TG_BUILTIN_DEMO_POLICY, &raw, error.data(), error.size()) == TG_OK);
+  const Engine engine(raw);
+  Observed seen;
+  tg_runtime rt{};
+  rt.log = &observe_log;
+  rt.log_arg = &seen;
+  rt.on_swap = &observe_swap;
+  rt.swap_arg = &seen;
+  rt.watch_interval_ms = 10;
+  REQUIRE(tg_engine_start(engine.get(), &rt, error.data(), error.size()) == TG_OK);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // twenty polls, were it watched
+  {
+    const std::lock_guard lock(seen.mutex);
+    CHECK(seen.messages.empty());
+  }
+  CHECK(seen.swaps.load() == 0);
+  tg_stats s{};
+  REQUIRE(tg_engine_stats(engine.get(), &s) == TG_OK);
+  CHECK(s.reload_failures == 0);
+  CHECK(generation(engine.get()) == 1);
 }

@@ -360,12 +360,12 @@ TEST_CASE("query types accept names and numbers", "[policy]") {
   CHECK(p.query_types == std::vector<std::uint16_t>{15, 16, 0, 65535, 255, 33, 257, 52, 64, 99});
 }
 
-TEST_CASE("the embedded default policy loads", "[policy]") {
+TEST_CASE("the embedded demo policy loads", "[policy]") {
   const tg::LoadResult r = tg::load_default_policy();
   INFO(errors_text(r));
   REQUIRE(r.ok());
   const tg::Policy& p = *r.policy;
-  CHECK(p.source == "<embedded default>");
+  CHECK(p.source == "builtin:demo");
   CHECK(p.mode == tg::Mode::Enforce);
   CHECK(p.protected_domains.size() >= 8);
   const auto has_domain = [&](std::string_view n) {

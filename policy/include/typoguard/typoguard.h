@@ -24,7 +24,8 @@ extern "C" {
 /** Result of a call. */
 typedef enum tg_status {
   TG_OK = 0,
-  TG_ERR_ARGUMENT = 1, /**< a required pointer is NULL or a length is out of range */
+  TG_ERR_ARGUMENT = 1, /**< a required pointer is NULL, a length is out of range, or no policy
+                            was named (tg_engine_open with NULL or "") */
   TG_ERR_POLICY = 2,   /**< the policy could not be loaded; the error text says where and why */
   TG_ERR_MEMORY = 3,   /**< out of memory */
   TG_ERR_INTERNAL = 4 /**< an unexpected failure inside the engine (a bug); logged text says what */
@@ -85,10 +86,16 @@ typedef struct tg_verdict {
   char policy_revision[128]; /**< revision of the snapshot that decided */
 } tg_verdict;
 
+/** The name that selects the embedded demo policy (policy/examples/default.json: the main .mil
+ *  domains, for the mail servers 127.0.0.2 and 127.0.0.3 only) instead of a policy file. */
+#define TG_BUILTIN_DEMO_POLICY "builtin:demo"
+
 /**
- * Opens an engine on the policy file at `policy_path` (JSON or XML), or on the embedded
- * default policy when `policy_path` is NULL or "". On failure *engine stays NULL and, when
- * `error` is not NULL, error[0 .. error_len) receives "file:line: data path: message".
+ * Opens an engine on the policy file at `policy_path` (JSON or XML), or on the embedded demo
+ * policy when `policy_path` is TG_BUILTIN_DEMO_POLICY. There is no implicit policy: NULL or ""
+ * fails with TG_ERR_ARGUMENT, and any other name starting with "builtin:" with TG_ERR_POLICY.
+ * On failure *engine stays NULL and, when `error` is not NULL, error[0 .. error_len) receives
+ * why ("file:line: data path: message" for a policy that does not load).
  * The caller owns the engine and frees it with tg_engine_close().
  */
 tg_status tg_engine_open(const char* policy_path, tg_engine** engine, char* error,
@@ -99,7 +106,8 @@ tg_status tg_engine_open(const char* policy_path, tg_engine** engine, char* erro
 void tg_engine_close(tg_engine* engine) TG_NOEXCEPT;
 
 /**
- * Loads the engine's policy file again and swaps the new snapshot in. On failure the current
+ * Loads the engine's policy file (or its built-in policy) again and swaps the new snapshot in.
+ * On failure the current
  * policy stays in force and `error` says why. Loads off the calling thread's query path only
  * in the sense that queries keep being answered meanwhile: call it from a control thread.
  */
@@ -157,9 +165,10 @@ typedef struct tg_runtime {
 /**
  * Starts the engine's background work: the event-log writer (for the policy's event-log path
  * or runtime->event_log_path) and, when watch_interval_ms > 0 and the engine has a policy
- * file, the policy watcher, which reloads the file when it changes (last good policy kept on
- * failure, reported through runtime->log). An event log that cannot be opened is not fatal: it
- * is reported and retried, events meanwhile count as dropped. Call once, before any
+ * file (a built-in policy is not watched), the policy watcher, which reloads the file when it
+ * changes (last good policy kept on failure, reported through runtime->log). An event log
+ * that cannot be opened is not fatal: it is reported and retried, events meanwhile count as
+ * dropped. Call once, before any
  * tg_engine_record(); tg_engine_close() stops and joins everything.
  * Fails with TG_ERR_ARGUMENT (NULL, or already started), TG_ERR_MEMORY or TG_ERR_INTERNAL
  * (a thread could not be started); the engine then still evaluates, without events.
@@ -169,9 +178,10 @@ tg_status tg_engine_start(tg_engine* engine, const tg_runtime* runtime, char* er
 
 /**
  * Opens an engine on the last policy that loaded successfully in this process from
- * `policy_path` (NULL or "" = the embedded default), for a resolver whose policy file turned
+ * `policy_path` (a file, or TG_BUILTIN_DEMO_POLICY), for a resolver whose policy file turned
  * bad between two reloads. The engine keeps `policy_path` as its file (the watcher picks up
- * a repaired file). Fails with TG_ERR_POLICY when no policy from that path ever loaded here.
+ * a repaired file). Fails with TG_ERR_ARGUMENT for NULL or "", and with TG_ERR_POLICY when no
+ * policy from that path ever loaded here.
  */
 tg_status tg_engine_open_last_good(const char* policy_path, tg_engine** engine) TG_NOEXCEPT;
 

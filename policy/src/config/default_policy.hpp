@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// The embedded default policy (policy/examples/default.json, compiled in by CMake).
+// The embedded demo policy (policy/examples/default.json, compiled in by CMake), loaded only
+// when asked for by name (builtin:demo).
 #pragma once
 
 #include <string_view>

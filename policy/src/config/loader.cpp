@@ -41,7 +41,6 @@ namespace {
 constexpr const char* kModuleName = "typoguard";
 constexpr const char* kModuleRevision = "2026-11-23";
 constexpr std::string_view kRootPath = "/typoguard:policy";
-constexpr std::string_view kEmbeddedOrigin = "<embedded default>";
 
 // ---------------------------------------------------------------------------------------------
 // RAII over libyang handles
@@ -1729,7 +1728,7 @@ LoadResult load_policy_file(const fs::path& file) noexcept {
 }
 
 LoadResult load_default_policy() noexcept {
-  return load_policy_text(default_policy_json(), PolicyFormat::Json, kEmbeddedOrigin);
+  return load_policy_text(default_policy_json(), PolicyFormat::Json, kDemoPolicyName);
 }
 
 LoadResult load_protect_list(const fs::path& file) noexcept {

@@ -16,7 +16,7 @@ namespace tg {
 
 /// One problem found in a policy, phrased for a policy author.
 struct PolicyError {
-  std::string file;  ///< path as given, or "<embedded default>" / "<string>"
+  std::string file;  ///< path as given, or "builtin:demo" / "<string>"
   int line = 0;      ///< 1-based; 0 when unknown
   std::string
       data_path;  ///< YANG data path, e.g. "/typoguard:policy/protected-domain[name='x']/name"
@@ -66,8 +66,14 @@ class PolicyLoader {
   std::unique_ptr<Impl> impl_;
 };
 
-/// The embedded default policy (protects the main .mil domains, blocks all of .ml with a few
-/// partners allowed). Validated like any file; a failure here is a build defect.
+/// The name of the embedded demo policy, as the resolver and the C interface ask for it
+/// (TG_BUILTIN_DEMO_POLICY) and as errors and Policy::source name it.
+inline constexpr std::string_view kDemoPolicyName = "builtin:demo";
+
+/// The embedded demo policy, policy/examples/default.json (protects the main .mil domains for
+/// the demo's mail servers 127.0.0.2 and 127.0.0.3, blocks all of .ml with a few partners
+/// allowed); nothing loads it unless asked for by name. Validated like any file; a failure here
+/// is a build defect.
 [[nodiscard]] LoadResult load_default_policy() noexcept;
 
 /// A policy protecting each listed domain with every other setting at its default

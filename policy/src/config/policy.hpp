@@ -77,7 +77,7 @@ struct AnswerSettings {
 
 /// The whole policy. Owned by the Snapshot compiled from it.
 struct Policy {
-  std::string source;    ///< file it came from, or "<embedded default>"
+  std::string source;    ///< file it came from, or "builtin:demo" (the embedded demo policy)
   std::string revision;  ///< the file's `revision` leaf, else "sha256:<hex>" of its bytes
   std::string description;
   Mode mode = Mode::Enforce;
