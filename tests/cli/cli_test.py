@@ -347,6 +347,40 @@ def test_validate(ctx):
     print(f"validate: {len(valid)} valid and {len(invalid)} invalid policy files checked")
 
 
+def test_starter_policy(ctx):
+    """policy/examples/starter.json, the Debian package's /etc/typoguard/policy.json: it loads,
+    blocks nothing until the team switches it to enforce, and answers NXDOMAIN then (no
+    sinkhole addresses to get wrong in production)."""
+    path = ctx.policy("starter.json")
+    result = ctx.run("validate", str(path))
+    expect_code(result, 0)
+    expect(", mode monitor," in result.out, "the starter policy must load in monitor mode", result)
+    policy = json.loads(path.read_text())["typoguard:policy"]
+    expect(policy.get("mode") == "monitor", "starter.json must say \"mode\": \"monitor\"")
+    expect(policy.get("action") == "nxdomain", "starter.json answers look-alikes NXDOMAIN")
+    expect(all(d.get("action", "nxdomain") == "nxdomain" for d in policy["protected-domain"]),
+           "no protected domain of starter.json chooses another action")
+    expect("answer" not in policy, "starter.json needs no answer settings (no sinkhole)")
+    groups = {g["name"]: g for g in policy.get("client-group", [])}
+    expect(groups.get("mail-servers", {}).get("prefix") == ["127.0.0.1/32", "::1/128"],
+           "starter.json's mail-servers group is the resolver's own host")
+    expect(policy.get("scope", {}).get("client-group") == ["mail-servers"],
+           "starter.json acts for the mail servers only")
+    expect(policy.get("event-log") == {"path": "/var/log/typoguard/events.jsonl"},
+           "starter.json logs to /var/log/typoguard/events.jsonl")
+    expect(all(d.get("description") for d in policy["protected-domain"])
+           and all(g.get("description") for g in groups.values()),
+           "every protected domain and client group of starter.json has a description")
+
+    result = ctx.run("check", "--policy", str(path), "gmail.om", "mail.com")
+    expect_code(result, 1)
+    lines = result.out.splitlines()
+    expect(lines[0].startswith("gmail.om is a look-alike of gmail.com"),
+           "the starter policy protects gmail.com", result)
+    expect(lines[1] == "mail.com is allowed (allow-list: mail.com)",
+           "the starter policy allows the real provider mail.com", result)
+
+
 # --- variants ------------------------------------------------------------------------------
 
 def parse_variants(result):
