@@ -422,9 +422,10 @@ tg_status tg_engine_describe(const tg_engine* engine, char* out, std::size_t out
     copy_text_n(
         out, out_len,
         fmt::format("{} (revision {}, mode {}; protected domains: {}, blocked suffixes: {}, "
-                    "allow-list entries: {})",
+                    "allow-list entries: {}; public suffixes from {})",
                     p.source, p.revision, p.mode == tg::Mode::Monitor ? "monitor" : "enforce",
-                    p.protected_domains.size(), p.blocked_suffixes.size(), p.allow.size()));
+                    p.protected_domains.size(), p.blocked_suffixes.size(), p.allow.size(),
+                    tg::PublicSuffixList::instance().source()));
     return TG_OK;
   } catch (const std::bad_alloc&) {
     return TG_ERR_MEMORY;

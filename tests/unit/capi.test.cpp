@@ -123,6 +123,7 @@ TEST_CASE("no policy is implicit: NULL and \"\" fail, builtin:demo names the dem
   std::array<char, 512> text{};
   REQUIRE(tg_engine_describe(demo.get(), text.data(), text.size()) == TG_OK);
   CHECK(std::string(text.data()).starts_with("builtin:demo (revision embedded-default-"));
+  CHECK(std::string(text.data()).find("; public suffixes from ") != std::string::npos);
   const tg_client mail = v4(127, 0, 0, 2);
   tg_verdict v{};
   REQUIRE(tg_evaluate(demo.get(), kArmyMl, sizeof kArmyMl, kMx, &mail, 1, &v) == TG_OK);

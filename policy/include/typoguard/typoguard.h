@@ -113,7 +113,8 @@ void tg_engine_close(tg_engine* engine) TG_NOEXCEPT;
  */
 tg_status tg_engine_reload(tg_engine* engine, char* error, size_t error_len) TG_NOEXCEPT;
 
-/** One line describing the policy in force (source, revision, counts) for operational logs. */
+/** One line describing the policy in force (source, revision, counts) and where the public
+ *  suffix data came from (the list file, or libpsl's built-in copy), for operational logs. */
 tg_status tg_engine_describe(const tg_engine* engine, char* out, size_t out_len) TG_NOEXCEPT;
 
 /**
