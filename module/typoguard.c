@@ -24,9 +24,9 @@
 #include "services/cache/dns.h"
 #include "sldns/rrdef.h"
 #include "sldns/wire2str.h"
+#include "util/config_file.h"
 #include "util/data/dname.h"
 #include "util/data/msgreply.h"
-#include "util/config_file.h"
 #include "util/data/packed_rrset.h"
 #include "util/log.h"
 #include "util/module.h"
@@ -104,9 +104,12 @@ static int unreadable(const char* path) {
  */
 static void describe_failure(const struct tg_policy_choice* choice, const char* chroot_dir,
                              tg_status st, const char* error, char* why, size_t why_len) {
-  int err = strcmp(choice->path, TG_BUILTIN_DEMO_POLICY) == 0 ? 0 : unreadable(choice->path);
+  /* A built-in name is never a file: the engine's message says what is wrong with it. */
+  int builtin =
+      strncmp(choice->path, TG_BUILTIN_POLICY_PREFIX, strlen(TG_BUILTIN_POLICY_PREFIX)) == 0;
+  int err = builtin ? 0 : unreadable(choice->path);
   char where[PATH_MAX + 32] = "";
-  if (chroot_dir != NULL && chroot_dir[0] != '\0')
+  if (!builtin && chroot_dir != NULL && chroot_dir[0] != '\0')
     snprintf(where, sizeof(where), " inside the chroot %s", chroot_dir);
   if (err == 0) {
     snprintf(why, why_len, "cannot load policy %s%s: %s: %s", choice->path, where, tg_strerror(st),

@@ -109,10 +109,10 @@ void copy_text(char (&out)[N], std::string_view text) noexcept {
   copy_text_n(out, N, text);
 }
 
-constexpr std::string_view kBuiltinPrefix = "builtin:";
-
 // True for a name of the built-in namespace ("builtin:..."): never a file, never watched.
-bool is_builtin(std::string_view path) noexcept { return path.starts_with(kBuiltinPrefix); }
+bool is_builtin(std::string_view path) noexcept {
+  return path.starts_with(TG_BUILTIN_POLICY_PREFIX);
+}
 
 tg::LoadResult load(const std::string& path) {
   if (path == TG_BUILTIN_DEMO_POLICY) return tg::load_default_policy();

@@ -290,6 +290,20 @@ def test_bad_policy(args):
         os.unlink(bad)
 
 
+def test_unknown_builtin(args):
+    ub = Unbound(args.unbound, args.module, args.zones, env_extra={"TYPOGUARD_POLICY": "builtin:default"})
+    try:
+        rc = ub.wait_exit()
+        log = ub.log()
+        check(rc is not None and rc != 0, "TYPOGUARD_POLICY=builtin:default -> unbound refuses to start",
+              f"exit={rc}\n{log}")
+        check("cannot load policy builtin:default" in log and "the only one is builtin:demo" in log,
+              "unknown built-in policy: the log names the one there is", log)
+        print_module_log(log)
+    finally:
+        ub.stop()
+
+
 def test_not_first(args):
     ub = Unbound(args.unbound, args.module, args.zones, module_config="validator dynlib iterator")
     try:
@@ -360,6 +374,7 @@ def main():
     test_sinkhole(args)
     test_no_policy(args)
     test_bad_policy(args)
+    test_unknown_builtin(args)
     test_not_first(args)
     print(f"{len(FAILURES)} failure(s)")
     return 1 if FAILURES else 0

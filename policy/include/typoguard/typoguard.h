@@ -86,14 +86,18 @@ typedef struct tg_verdict {
   char policy_revision[128]; /**< revision of the snapshot that decided */
 } tg_verdict;
 
+/** The prefix of the engine's built-in policy names: a policy path that starts with it never
+ *  names a file. */
+#define TG_BUILTIN_POLICY_PREFIX "builtin:"
+
 /** The name that selects the embedded demo policy (policy/examples/default.json: the main .mil
  *  domains, for the mail servers 127.0.0.2 and 127.0.0.3 only) instead of a policy file. */
-#define TG_BUILTIN_DEMO_POLICY "builtin:demo"
+#define TG_BUILTIN_DEMO_POLICY TG_BUILTIN_POLICY_PREFIX "demo"
 
 /**
  * Opens an engine on the policy file at `policy_path` (JSON or XML), or on the embedded demo
  * policy when `policy_path` is TG_BUILTIN_DEMO_POLICY. There is no implicit policy: NULL or ""
- * fails with TG_ERR_ARGUMENT, and any other name starting with "builtin:" with TG_ERR_POLICY.
+ * fails with TG_ERR_ARGUMENT, and any other TG_BUILTIN_POLICY_PREFIX name with TG_ERR_POLICY.
  * On failure *engine stays NULL and, when `error` is not NULL, error[0 .. error_len) receives
  * why ("file:line: data path: message" for a policy that does not load).
  * The caller owns the engine and frees it with tg_engine_close().
