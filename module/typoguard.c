@@ -18,6 +18,7 @@
 
 #include "cache.h"
 #include "config.h"
+#include "daemon_check.h"
 #include "dynlibmod/dynlibmod.h"
 #include "qstate.h"
 #include "reply.h"
@@ -193,7 +194,8 @@ static tg_engine* open_engine(const struct tg_policy_choice* choice, const char*
   return NULL;
 }
 
-/** Module init: refuses (returns 0, with log_err saying why) when not the first module, when
+/** Module init: refuses (returns 0, with log_err saying why) when the daemon is not the
+ *  Unbound build the module was compiled against, when not the first module, when
  *  the dynlib slot is missing, or when the policy is missing or does not load (and no good
  *  policy from the same file was in force before a reload); else returns 1. Purges cached
  *  look-alikes (for reload_keep_cache) and starts the event log and the policy watcher. Runs
@@ -201,6 +203,11 @@ static tg_engine* open_engine(const struct tg_policy_choice* choice, const char*
 int init(struct module_env* env, int id) {
   struct tg_policy_choice choice;
   char error[1024], description[512];
+  /* First of all: env's layout is only known for the daemon this module was built for. */
+  if (!tg_daemon_matches(error, sizeof(error))) {
+    log_err("typoguard: %s", error);
+    return 0;
+  }
   if (id != 0) {
     log_err(
         "typoguard: must be the first module in module-config (it is module %d); use "

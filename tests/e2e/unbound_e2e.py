@@ -317,6 +317,34 @@ def test_not_first(args):
         ub.stop()
 
 
+def test_other_daemon(args):
+    """The daemon check: a module built for another unbound build (its expected build ID and
+    version differ, as in a module built for 1.26.2 loaded by 1.17.1) refuses before it reads
+    anything of the daemon's, and the one error line names both builds."""
+    if not args.other_daemon_module:
+        print("SKIP other-daemon module: not given (--other-daemon-module)")
+        return
+    ub = Unbound(args.unbound, args.other_daemon_module, args.zones,
+                 env_extra={"TYPOGUARD_POLICY": "builtin:demo"})
+    try:
+        rc = ub.wait_exit()
+        log = ub.log()
+        check(rc is not None and rc != 0, "module built for another unbound -> refuses to start",
+              f"exit={rc}\n{log}")
+        lines = [line for line in log.splitlines() if "was built for Unbound" in line]
+        version = subprocess.run([args.unbound, "-V"], capture_output=True, text=True,
+                                 check=False).stdout.split("\n")[0].removeprefix("Version ").strip()
+        check(len(lines) == 1 and "error: typoguard:" in lines[0]
+              and "built for Unbound 0.0.0-other-build (build ID 00000000" in lines[0]
+              and f"loaded by Unbound {version} (build ID " in lines[0],
+              f"other daemon: one error line naming both builds (0.0.0-other-build and {version})",
+              log)
+        check("module loaded" not in log, "other daemon: the module did not start", log)
+        print_module_log(log)
+    finally:
+        ub.stop()
+
+
 def expect_refusal(args, env_extra, what, needles, module=None):
     """Starts unbound with env_extra and checks that it refuses to start with one typoguard error
     line containing every string of `needles`."""
@@ -367,6 +395,8 @@ def main():
     ap.add_argument("--module", required=True)
     ap.add_argument("--zones", required=True)
     ap.add_argument("--typoguard", required=True, help="the typoguard CLI (validate)")
+    ap.add_argument("--other-daemon-module", default="",
+                    help="the module built to expect another unbound build (daemon check)")
     args = ap.parse_args()
     args.module = os.path.abspath(args.module)
     args.zones = os.path.abspath(args.zones)
@@ -376,6 +406,7 @@ def main():
     test_bad_policy(args)
     test_unknown_builtin(args)
     test_not_first(args)
+    test_other_daemon(args)
     print(f"{len(FAILURES)} failure(s)")
     return 1 if FAILURES else 0
 
