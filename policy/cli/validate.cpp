@@ -18,7 +18,8 @@ constexpr std::string_view kValidateHelp =
 Loads each policy FILE (.json or .xml) the way the Unbound module does: parse,
 YANG validation, semantic checks, compilation. Prints "FILE: ok (...)" with a
 summary for each good file, and every problem of a bad one on standard error as
-"file:line: data-path: message".
+"file:line: data-path: message". FILE may also be builtin:demo, the embedded
+demo policy, as TYPOGUARD_POLICY names it for the module.
 
 Options:
   -h, --help   show this help
@@ -51,7 +52,13 @@ ExitCode run_validate(std::span<const std::string_view> args) {
 
   ExitCode exit = ExitCode::Ok;
   for (const std::string& file : parsed.operands()) {
-    LoadResult loaded = load_policy_file(file);
+    if (file.starts_with("builtin:") && file != kDemoPolicyName) {
+      std::fprintf(stderr, "%s: no such built-in policy (the only one is %s)\n",
+                   printable(file).c_str(), std::string(kDemoPolicyName).c_str());
+      exit = ExitCode::PolicyError;
+      continue;
+    }
+    LoadResult loaded = file == kDemoPolicyName ? load_default_policy() : load_policy_file(file);
     if (!loaded.ok()) {
       for (const PolicyError& error : loaded.errors) {
         std::fprintf(stderr, "%s\n", printable(error.to_string()).c_str());

@@ -344,6 +344,16 @@ def test_validate(ctx):
         result = ctx.run("validate", str(Path(tmp) / "missing.json"))
         expect_code(result, 3)
         expect("missing.json" in result.err, "a missing file is named in the error", result)
+    # The module's name for its embedded policy (TYPOGUARD_POLICY=builtin:demo), which the
+    # package's unit validates before start like any file; other builtin: names are errors.
+    result = ctx.run("validate", "builtin:demo")
+    expect_code(result, 0)
+    expect(result.out.startswith("builtin:demo: ok (9 protected domains,"),
+           "builtin:demo validates as the embedded demo policy", result)
+    result = ctx.run("validate", "builtin:other")
+    expect_code(result, 3)
+    expect("builtin:other: no such built-in policy (the only one is builtin:demo)" in result.err,
+           "an unknown builtin: name is an error naming the one there is", result)
     print(f"validate: {len(valid)} valid and {len(invalid)} invalid policy files checked")
 
 
