@@ -146,14 +146,16 @@ build_typoguard() {
     tg_in_root "$root" bash -c 'cd "$1" && DEB_BUILD_OPTIONS="parallel=$(nproc)" dpkg-buildpackage -b -uc -us' _ \
     "/build/typoguard/typoguard-$version"
   step "$suite: typoguard: lintian" "$TG_CACHE/packages/$suite/typoguard-lintian.log" \
-    tg_in_root "$root" bash -c 'cd /build/typoguard && lintian --fail-on error,warning --display-info \
-      --pedantic typoguard_*.changes'
+    tg_in_root "$root" bash -c 'cd /build/typoguard && runuser -u nobody -- env HOME=/tmp \
+      lintian --fail-on error,warning --display-info --pedantic --show-overrides typoguard_*.changes'
   cp -p -- "$root"/build/typoguard/*.deb "$root"/build/typoguard/*.changes \
     "$root"/build/typoguard/*.buildinfo "$out"/
   cp -p -- "$TG_CACHE/packages/$suite/typoguard-lintian.log" "$out/lintian.txt"
   cp -p -- "$unbound_dir"/*.deb "$out"/
   rm -rf -- "$root/build/typoguard"
   touch -- "$out/.done"
+  # Keep the three newest typoguard builds of the suite (one per tree content).
+  ls -1dt -- "$TG_CACHE/packages/$suite"/typoguard-*/ | tail -n +4 | xargs -r rm -rf --
   printf '%s\n' "$out"
 }
 
