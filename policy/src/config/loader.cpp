@@ -26,6 +26,7 @@
 #include <arpa/inet.h>
 #include <idn2.h>
 #include <libyang/libyang.h>
+#include <libyang/version.h>
 
 #include "config/default_policy.hpp"
 #include "config/sha256.hpp"
@@ -65,7 +66,16 @@ struct MallocDeleter {
 };
 using CString = std::unique_ptr<char, MallocDeleter>;
 
+// libyang 3 (Debian 13) passes the data path, schema path and line to the log callback and
+// keeps them apart in ly_err_item; libyang 2 (Debian 12) packs them into one path string.
+#if LY_VERSION_MAJOR >= 3
+void discard_log(LY_LOG_LEVEL /*level*/, const char* /*msg*/, const char* /*data_path*/,
+                 const char* /*schema_path*/, std::uint64_t /*line*/) {}
+void install_silent_log() { ly_set_log_clb(discard_log); }
+#else
 void discard_log(LY_LOG_LEVEL /*level*/, const char* /*msg*/, const char* /*path*/) {}
+void install_silent_log() { ly_set_log_clb(discard_log, 1); }
+#endif
 
 /// While alive, libyang stores this thread's errors in the context instead of printing them.
 /// libyang 2.1 still prints some messages with LY_LOSTORE alone, so a silent callback is also
@@ -75,7 +85,7 @@ class QuietLibyang {
   QuietLibyang() {
     static std::once_flag once;
     std::call_once(once, [] {
-      if (ly_get_log_clb() == nullptr) ly_set_log_clb(discard_log, 1);
+      if (ly_get_log_clb() == nullptr) install_silent_log();
     });
     ly_temp_log_options(&options_);
   }
@@ -129,6 +139,7 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
   return out;
 }
 
+#if LY_VERSION_MAJOR < 3
 /// The text between `open` and the next '"' after it; empty when `open` is absent.
 std::string between_quotes(std::string_view s, std::string_view open) {
   const std::size_t at = s.find(open);
@@ -138,6 +149,7 @@ std::string between_quotes(std::string_view s, std::string_view open) {
   if (end == std::string_view::npos) return {};
   return std::string(s.substr(start, end - start));
 }
+#endif
 
 /// Text between the first pair of double quotes after `after` (for libyang's `value "x"`).
 std::optional<std::string> first_quoted(std::string_view s, std::size_t after = 0) {
@@ -620,6 +632,11 @@ std::vector<RawError> take_errors(ly_ctx* ctx) {
     r.message = e->msg != nullptr ? e->msg : "";
     r.apptag = e->apptag != nullptr ? e->apptag : "";
     r.vecode = e->vecode;
+#if LY_VERSION_MAJOR >= 3
+    r.data_path = e->data_path != nullptr ? e->data_path : "";
+    r.schema_path = e->schema_path != nullptr ? e->schema_path : "";
+    r.line = static_cast<int>(e->line);
+#else
     const std::string_view where = e->path != nullptr ? e->path : "";
     r.data_path = between_quotes(where, "Data location \"");
     if (r.data_path.empty()) r.data_path = between_quotes(where, "data location \"");
@@ -635,6 +652,7 @@ std::vector<RawError> take_errors(ly_ctx* ctx) {
       r.line = line;
       break;
     }
+#endif
     out.push_back(std::move(r));
   }
   ly_err_clean(ctx, nullptr);
