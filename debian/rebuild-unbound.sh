@@ -33,6 +33,10 @@ mkdir -p -- "$work"
 cd -- "$work"
 apt-get -q source unbound >source.log 2>&1 || {
   tail -n 20 source.log >&2
+  if grep -q '404 *Not Found' source.log; then
+    die "the archive lists the unbound source package but serves none of its files (404 above):" \
+      "this suite's unbound cannot be rebuilt from this mirror (TYPOGUARD_MIRROR chooses another)"
+  fi
   die "apt-get source unbound failed (is a deb-src entry for the suite configured?)"
 }
 tree=$(find . -mindepth 1 -maxdepth 1 -type d -name 'unbound-*' | head -n 1)
