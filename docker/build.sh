@@ -104,9 +104,17 @@ names=("$image" "${tags[@]}")
 tag_args=()
 for t in "${names[@]}"; do tag_args+=(-t "$t"); done
 
+old_id=$("$docker" image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
 tg_log "docker build $image from $(basename -- "${unbound_deb[0]}") and $(basename -- "${typoguard_deb[0]}") ..."
 "$docker" build --network host --force-rm "${build_args[@]}" "${tag_args[@]}" "$ctx" >&2 ||
   tg_die "docker build failed"
+# The image this one replaces, once no tag names it (and no container uses it), is removed:
+# rebuilt packages would otherwise leave one image behind per build.
+new_id=$("$docker" image inspect -f '{{.Id}}' "$image")
+if [[ -n $old_id && $old_id != "$new_id" &&
+  $("$docker" image inspect -f '{{len .RepoTags}}' "$old_id" 2>/dev/null) == 0 ]]; then
+  "$docker" image rm "$old_id" >/dev/null 2>&1 || true
+fi
 tg_log "image ${names[*]} built in $((SECONDS - start)) s"
 printf '%s\n' "${names[-1]}"
 
