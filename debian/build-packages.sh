@@ -43,6 +43,15 @@ done
 [[ ${#suites[@]} -gt 0 ]] || suites=(bookworm trixie)
 [[ $(id -u) -eq 0 ]] || tg_die "needs root (debootstrap and chroot): run as root"
 
+# One run at a time per cache: the build roots are shared. A second run waits, then finds the
+# packages the first one built.
+mkdir -p -- "$TG_CACHE/packages"
+exec 9>"$TG_CACHE/packages/.lock"
+if ! flock -n 9; then
+  tg_log "another build-packages.sh run holds $TG_CACHE/packages/.lock; waiting for it"
+  flock 9
+fi
+
 # Bump when the recipe changes in a way the hashes below cannot see.
 readonly RECIPE=1
 
@@ -110,10 +119,12 @@ build_unbound() {
   printf '%s\n' "$out"
 }
 
-# source_key: a hash of every file of the source tree that git tracks or would track
-# (untracked, not ignored), as it is in the working tree.
+# source_key: a hash of the files the package is built from (tracked or untracked but not
+# ignored, as they are in the working tree); tests, docker/ and the documentation outside the
+# man page do not change the package.
 source_key() {
-  (cd -- "$repo" && git ls-files -z --cached --others --exclude-standard |
+  (cd -- "$repo" && git ls-files -z --cached --others --exclude-standard -- \
+    CMakeLists.txt cmake policy module debian docs/man LICENSE |
     sort -z | xargs -0 sha256sum 2>/dev/null) | sha256sum | cut -c1-12
 }
 
