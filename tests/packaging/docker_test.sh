@@ -62,7 +62,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $*"; }
 fail() {
   echo "not ok - $*"
   if [[ -n $current ]]; then
@@ -71,24 +70,9 @@ fail() {
   fi
   exit 1
 }
-check() { # check DESCRIPTION CMD...
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else fail "$what"; fi
-}
 
-# dig_status CLIENT NAME TYPE: the rcode the resolver gives CLIENT (a loopback address).
-dig_status() {
-  dig -p "$PORT" -b "$1" @127.0.0.1 "$2" "$3" +time=2 +tries=1 +noall +comments 2>/dev/null |
-    sed -n 's/.*status: \([A-Z]*\),.*/\1/p'
-}
-# dig_answer CLIENT NAME TYPE: the answer section's data, one record a line.
-dig_answer() { dig -p "$PORT" -b "$1" @127.0.0.1 "$2" "$3" +time=2 +tries=1 +short 2>/dev/null; }
-expect_status() { # expect_status CLIENT NAME TYPE RCODE WHY
-  local got
-  got=$(dig_status "$1" "$2" "$3")
-  if [[ $got == "$4" ]]; then ok "$1 asks $2 $3: $4 ($5)"; else fail "$1 asks $2 $3: expected $4 ($5), got '${got:-no answer}'"; fi
-}
+# shellcheck source=tests/packaging/checks.sh
+source "$here/checks.sh"
 
 # wait_healthy ID: waits up to HEALTH_WAIT s for the container's health check to pass.
 wait_healthy() {

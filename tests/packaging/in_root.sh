@@ -12,31 +12,15 @@ EVENTS=/var/log/typoguard/events.jsonl
 ULOG=/var/lib/unbound/unbound.log
 failures=0
 
-ok() { echo "ok - $*"; }
 fail() {
   echo "not ok - $*"
   failures=$((failures + 1))
   [[ -f $ULOG ]] && { echo "  last lines of $ULOG:"; tail -n 15 "$ULOG" | sed 's/^/    /'; }
   exit 1
 }
-check() { # check DESCRIPTION CMD...
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else fail "$what"; fi
-}
 
-# dig_status CLIENT NAME TYPE: the rcode the resolver gives CLIENT (a loopback address).
-dig_status() {
-  dig -b "$1" @127.0.0.1 "$2" "$3" +time=2 +tries=1 +noall +comments 2>/dev/null |
-    sed -n 's/.*status: \([A-Z]*\),.*/\1/p'
-}
-# dig_answer CLIENT NAME TYPE: the answer section's data, one record a line.
-dig_answer() { dig -b "$1" @127.0.0.1 "$2" "$3" +time=2 +tries=1 +short 2>/dev/null; }
-expect_status() { # expect_status CLIENT NAME TYPE RCODE WHY
-  local got
-  got=$(dig_status "$1" "$2" "$3")
-  if [[ $got == "$4" ]]; then ok "$1 asks $2 $3: $4 ($5)"; else fail "$1 asks $2 $3: expected $4 ($5), got '${got:-no answer}'"; fi
-}
+# shellcheck source=tests/packaging/checks.sh
+source "$T/checks.sh"
 
 # The files of the root that packages could leave behind (not apt's and dpkg's own state,
 # nor the backups shadow's tools keep of /etc/passwd and the like when a user is added).

@@ -32,7 +32,7 @@ tg_unpack_root "$suite" "$root"
 
 t=$root/test
 mkdir -p -- "$t/debs" "$t/zones"
-cp -- "$here/in_root.sh" "$here/unit_commands.py" "$here"/policy-*.json "$t/"
+cp -- "$here/in_root.sh" "$here/checks.sh" "$here/unit_commands.py" "$here"/policy-*.json "$t/"
 cp -- "$here/zones/com.zone" "$here/zones/test-zones.conf" "$repo/zones/demo/mil.zone" \
   "$repo/zones/demo/ml.zone" "$t/zones/"
 cp -- "$debs"/unbound_*.deb "$debs"/typoguard_*.deb "$t/debs/"

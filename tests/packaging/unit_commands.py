@@ -12,8 +12,7 @@ systemd fails the job. Drop-ins are read as systemd reads them: the unit's own d
 (/usr/lib, /lib, /etc) and their NAME.service.d/*.conf sorted by file name, an empty
 assignment clearing the list. ExecStart= runs in the background (Type=notify/simple with -d);
 the script prints its PID on the last line as MAINPID=<pid>, and its output goes to
-/run/SERVICE.output. $MAINPID is replaced by the
-value of the MAINPID environment variable for reload.
+/run/SERVICE.output. For reload, $MAINPID is left to the shell: set MAINPID when running it.
 """
 import os
 import re
