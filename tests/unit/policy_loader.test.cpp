@@ -449,6 +449,37 @@ TEST_CASE("semantic checks report every problem, in file order", "[policy]") {
   CHECK(r.errors[2].data_path == "/typoguard:policy/allow-list[name='x.mail.army.mil']/name");
 }
 
+TEST_CASE("a trailing comma is a JSON syntax error at its closing bracket", "[policy]") {
+  // libyang 2 rejects a trailing comma itself, libyang 3 accepts it: the message is the same.
+  struct Case {
+    const char* text;
+    int line;
+    const char* data_path;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"{\n  \"typoguard:policy\": {\n    \"protected-domain\": [\n"
+       "      { \"name\": \"army.mil\", }\n    ]\n  }\n}\n",
+       4, "/typoguard:policy/protected-domain[name='army.mil']",
+       "JSON syntax error: Invalid character sequence \"} ] } } \", expected a JSON object's "
+       "member."},
+      {"{\n  \"typoguard:policy\": {\n    \"protected-domain\": [{ \"name\": \"army.mil\" }],\n"
+       "    \"scope\": { \"client-group\": [\"a\",\n] }\n  }\n}\n",
+       5, "/typoguard:policy/scope",
+       "JSON syntax error: Invalid character sequence \"] } } } \", expected a JSON value."},
+      {"{\"typoguard:policy\": {\"protected-domain\": [{\"name\": \"army.mil\"}]},\n}", 2, "",
+       "JSON syntax error: Invalid character sequence \"}\", expected a JSON object's member."},
+  };
+  for (const Case& c : cases) {
+    const tg::LoadResult r = tg::load_policy_text(c.text, tg::PolicyFormat::Json, "comma.json");
+    INFO(c.text << errors_text(r));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.errors[0].line == c.line);
+    CHECK(r.errors[0].data_path == c.data_path);
+    CHECK(r.errors[0].message == c.message);
+  }
+}
+
 TEST_CASE("files that cannot be loaded say why", "[policy]") {
   SECTION("missing file") {
     const tg::LoadResult r = tg::load_policy_file("/nonexistent/typoguard.json");

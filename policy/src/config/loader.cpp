@@ -612,6 +612,14 @@ std::string describe_node(std::string_view path) {
   return last.name;
 }
 
+/// The error for a file that holds no top-level node.
+std::string no_policy_message(PolicyFormat format) {
+  return format == PolicyFormat::Json
+             ? "the file holds no policy: expected {\"typoguard:policy\": {...}}"
+             : "the file holds no policy: expected <policy "
+               "xmlns=\"urn:typoguard:yang:typoguard\">";
+}
+
 // ---------------------------------------------------------------------------------------------
 // libyang errors → PolicyError
 
@@ -659,6 +667,17 @@ std::vector<RawError> take_errors(ly_ctx* ctx) {
   return out;
 }
 
+/// libyang 3 accepts a trailing comma; this is the error libyang 2 gives for it.
+RawError trailing_comma_error(const TrailingComma& comma) {
+  RawError e;
+  e.message = "Invalid character sequence \"" + comma.rest + "\", expected " +
+              (comma.in_object ? "a JSON object's member." : "a JSON value.");
+  e.data_path = comma.data_path;
+  e.line = comma.line;
+  e.vecode = LYVE_SYNTAX_JSON;
+  return e;
+}
+
 class ErrorTranslator {
  public:
   ErrorTranslator(ly_ctx* ctx, const lyd_node* tree, const SourceText& source, std::string file,
@@ -692,6 +711,9 @@ class ErrorTranslator {
     } else if (m.starts_with("No module with namespace")) {
       out.message = "unknown XML namespace " + in_quotes(first_quoted(m).value_or("")) +
                     ": write <policy xmlns=\"urn:typoguard:yang:typoguard\">";
+    } else if (m.starts_with("Empty JSON file")) {
+      // libyang 3 rejects an empty JSON file; libyang 2 parses it to no policy.
+      out = PolicyError{file_, 1, {}, no_policy_message(format_)};
     } else if (e.vecode == LYVE_SYNTAX || e.vecode == LYVE_SYNTAX_JSON ||
                e.vecode == LYVE_SYNTAX_XML) {
       syntax(out);
@@ -983,15 +1005,23 @@ class ErrorTranslator {
     out.data_path = e.schema_path;
   }
 
+  /// The entries a missing `item` belongs to: libyang 2 names the item's schema path,
+  /// libyang 3 the data path of the entry (or of the item, for too few instances).
+  static std::string owner_of(const RawError& e, const std::string& item) {
+    if (!e.schema_path.empty() || e.data_path.empty()) return parent_path(e.schema_path);
+    if (last_step_name(e.data_path) == item) return parent_path(e.data_path);
+    return e.data_path;
+  }
+
   void mandatory(PolicyError& out, const RawError& e) {
     const std::string missing = first_quoted(e.message).value_or("");
-    const std::string owner = parent_path(e.schema_path);
+    const std::string owner = owner_of(e, missing);
     for (const lyd_node* entry : find_all(tree_, owner)) {
       if (child(entry, missing) != nullptr) continue;
       out.data_path = path_of(entry);
       out.line = source_.locate(out.data_path);
       const std::string who = describe_node(out.data_path);
-      if (missing == "reason" && owner.ends_with("allow-list")) {
+      if (missing == "reason" && strip_predicates(owner).ends_with("allow-list")) {
         out.message = "allow-list entry " + in_quotes(value_of(child(entry, "name"))) +
                       " has no reason: every allow-list entry must say why the name is allowed, "
                       "e.g. \"reason\": \"partner, ticket 1234\"";
@@ -1010,7 +1040,7 @@ class ErrorTranslator {
 
   void too_few(PolicyError& out, const RawError& e) {
     const std::string item = first_quoted(e.message).value_or("");
-    const std::string owner = parent_path(e.schema_path);
+    const std::string owner = owner_of(e, item);
     for (const lyd_node* entry : find_all(tree_, owner)) {
       if (child(entry, item) != nullptr) continue;
       out.data_path = path_of(entry);
@@ -1053,10 +1083,13 @@ class ErrorTranslator {
     if (e.vecode == LYVE_DATA && value) {
       auto [line, found] = bad_value(e, value);
       out.line = line;
-      if (e.message.starts_with("Unsatisfied pattern") && what == "sinkhole-ipv4") {
+      // libyang 2 checks the address type's pattern, libyang 3 converts the address.
+      const bool not_address = e.message.starts_with("Unsatisfied pattern") ||
+                               e.message.starts_with("Failed to convert IPv");
+      if (not_address && what == "sinkhole-ipv4") {
         out.message =
             "sinkhole-ipv4 " + in_quotes(*value) + " is not an IPv4 address, e.g. 192.0.2.1";
-      } else if (e.message.starts_with("Unsatisfied pattern") && what == "sinkhole-ipv6") {
+      } else if (not_address && what == "sinkhole-ipv6") {
         out.message =
             "sinkhole-ipv6 " + in_quotes(*value) + " is not an IPv6 address, e.g. 2001:db8::1";
       } else if (e.message.find("min/max bounds") != std::string::npos) {
@@ -1566,6 +1599,11 @@ LoadResult load_text(std::string_view text, PolicyFormat format, const std::stri
   LY_ERR rc = lyd_parse_data_mem(ctx, buffer.c_str(), ly_format,
                                  LYD_PARSE_STRICT | LYD_PARSE_NO_STATE | LYD_PARSE_ONLY, 0, &raw);
   TreePtr tree(raw);
+  if (rc == LY_SUCCESS && source.trailing_comma()) {
+    result.errors.push_back(ErrorTranslator(ctx, tree.get(), source, origin, format)
+                                .translate(trailing_comma_error(*source.trailing_comma())));
+    return result;
+  }
   if (rc == LY_SUCCESS) {
     raw = tree.release();
     rc = lyd_validate_all(&raw, ctx, LYD_VALIDATE_PRESENT | LYD_VALIDATE_NO_STATE, nullptr);
@@ -1594,14 +1632,7 @@ LoadResult load_text(std::string_view text, PolicyFormat format, const std::stri
     }
   }
   if (root == nullptr) {
-    result.errors.push_back(
-        PolicyError{origin,
-                    1,
-                    {},
-                    format == PolicyFormat::Json
-                        ? "the file holds no policy: expected {\"typoguard:policy\": {...}}"
-                        : "the file holds no policy: expected <policy "
-                          "xmlns=\"urn:typoguard:yang:typoguard\">"});
+    result.errors.push_back(PolicyError{origin, 1, {}, no_policy_message(format)});
     return result;
   }
 

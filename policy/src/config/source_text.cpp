@@ -137,10 +137,13 @@ SourceText::SourceText(std::string_view text, PolicyFormat format) {
 void SourceText::scan_json(std::string_view t) {
   struct Frame {
     bool array = false;
-    std::string key;  // for arrays: the member the array belongs to
+    std::string key;     // for arrays: the member the array belongs to
+    std::string path;    // data path of the innermost object (a list entry with its key)
+    bool entry = false;  // an object in an array: a list entry, keyed by its "name"
   };
   std::vector<Frame> stack;
   std::string current_key;
+  std::string current_raw_key;  // as written, with a module prefix
   int line = 1;
   std::size_t i = 0;
 
@@ -214,23 +217,44 @@ void SourceText::scan_json(std::string_view t) {
       const int after_line = line;
       skip_space();
       if (i < t.size() && t[i] == ':') {
+        current_raw_key = s;
         current_key = std::string(strip_prefix(s));
         events_.push_back(TextEvent{current_key, {}, start_line, false, false});
         ++i;
       } else {
         i = after;
         line = after_line;
+        if (!stack.empty() && stack.back().entry && current_key == "name") {
+          stack.back().path += "[name='" + s + "']";
+          stack.back().entry = false;
+        }
         events_.push_back(TextEvent{value_name(), std::move(s), start_line, true, true});
       }
     } else if (c == '{') {
-      stack.push_back(Frame{false, {}});
+      Frame frame;
+      if (!stack.empty() && stack.back().array) {
+        frame.path = stack.back().path + "/" + stack.back().key;
+        frame.entry = true;
+      } else if (!stack.empty()) {
+        frame.path =
+            stack.back().path + "/" + (stack.back().path.empty() ? current_raw_key : current_key);
+      }
+      stack.push_back(std::move(frame));
       ++i;
     } else if (c == '[') {
-      stack.push_back(Frame{true, value_name()});
+      const std::string parent = stack.empty() ? std::string() : stack.back().path;
+      stack.push_back(Frame{true, value_name(), parent, false});
       ++i;
     } else if (c == '}' || c == ']') {
       if (!stack.empty()) stack.pop_back();
       ++i;
+    } else if (c == ',') {
+      ++i;
+      skip_space();
+      if (!trailing_comma_ && i < t.size() && (t[i] == '}' || t[i] == ']')) {
+        trailing_comma_ = TrailingComma{line, t[i] == '}', std::string(t.substr(i, 20)),
+                                        stack.empty() ? std::string() : stack.back().path};
+      }
     } else if (c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n') {
       const std::size_t start = i;
       while (i < t.size() && !is_space(t[i]) && t[i] != ',' && t[i] != '}' && t[i] != ']') ++i;

@@ -28,6 +28,14 @@ struct PathStep {
   std::vector<std::pair<std::string, std::string>> predicates;  ///< key ("." for leaf-list), value
 };
 
+/// A comma right before a closing '}' or ']': JSON and libyang 2 reject it, libyang 3 accepts it.
+struct TrailingComma {
+  int line = 0;            ///< line of the closing bracket
+  bool in_object = false;  ///< before '}' (else ']')
+  std::string rest;        ///< the text from the bracket on, at most 20 characters
+  std::string data_path;   ///< the innermost object's data path ("" for the top-level object)
+};
+
 /// Splits "/typoguard:policy/protected-domain[name='x']/name" into steps. Never throws on odd
 /// input other than std::bad_alloc; unparsable parts end the path.
 [[nodiscard]] std::vector<PathStep> split_data_path(std::string_view path);
@@ -40,6 +48,11 @@ class SourceText {
 
   [[nodiscard]] const std::vector<TextEvent>& events() const noexcept { return events_; }
 
+  /// The first trailing comma of a JSON text, if any.
+  [[nodiscard]] const std::optional<TrailingComma>& trailing_comma() const noexcept {
+    return trailing_comma_;
+  }
+
   /// Best-effort line of the node at `data_path` (with `value`, of that value): each step is
   /// searched after the previous one; the `nth` match of the last predicate or value is taken
   /// (2 for the second of two duplicates). 0 when nothing matches.
@@ -50,6 +63,7 @@ class SourceText {
   void scan_json(std::string_view text);
   void scan_xml(std::string_view text);
   std::vector<TextEvent> events_;
+  std::optional<TrailingComma> trailing_comma_;
 };
 
 }  // namespace tg
