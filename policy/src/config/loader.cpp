@@ -1213,6 +1213,33 @@ class PolicyBuilder {
   }
 
  private:
+  /// The `name` children of `parent` in file order: libyang 3 keeps ordered-by system lists and
+  /// leaf-lists sorted (defaults too), libyang 2 keeps them as written.
+  [[nodiscard]] std::vector<const lyd_node*> children_of(const lyd_node* parent,
+                                                         std::string_view name) const {
+    std::vector<const lyd_node*> nodes = children(parent, name);
+#if LY_VERSION_MAJOR >= 3
+    const auto rank = [this](const lyd_node* n) {
+      if (!is_explicit(n) && n->schema->nodetype == LYS_LEAFLIST) {
+        const auto* leaflist = reinterpret_cast<const lysc_node_leaflist*>(n->schema);
+        const std::string value = value_of(n);
+        for (std::size_t i = 0; i < sized_array_count(leaflist->dflts); ++i) {
+          const char* d = lyd_value_get_canonical(LYD_CTX(n), leaflist->dflts[i]);
+          if (d != nullptr && value == d) return i;
+        }
+      }
+      return source_.position(path_of(n)).value_or(std::numeric_limits<std::size_t>::max());
+    };
+    std::vector<std::pair<std::size_t, const lyd_node*>> ranked;
+    ranked.reserve(nodes.size());
+    for (const lyd_node* n : nodes) ranked.emplace_back(rank(n), n);
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < nodes.size(); ++i) nodes[i] = ranked[i].second;
+#endif
+    return nodes;
+  }
+
   void fail(const lyd_node* node, std::string message, std::optional<std::string_view> value = {}) {
     const std::string path = node != nullptr ? path_of(node) : std::string(kRootPath);
     errors_.push_back(PolicyError{file_, source_.locate(path, value), path, std::move(message)});
@@ -1227,12 +1254,12 @@ class PolicyBuilder {
 
   void read_protected(const lyd_node* root, Policy& p) {
     TechniqueSet global;
-    for (const lyd_node* t : children(root, "technique")) {
+    for (const lyd_node* t : children_of(root, "technique")) {
       if (const auto tech = technique_from_name(value_of(t))) global.insert(*tech);
     }
     const auto global_short =
         static_cast<std::uint8_t>(number_of(child(root, "short-label-length"), 4));
-    const std::vector<const lyd_node*> entries = children(root, "protected-domain");
+    const std::vector<const lyd_node*> entries = children_of(root, "protected-domain");
     std::vector<std::string> all_names;
     all_names.reserve(entries.size());
     for (const lyd_node* e : entries) all_names.push_back(value_of(child(e, "name")));
@@ -1242,15 +1269,15 @@ class PolicyBuilder {
       const lyd_node* name_node = child(e, "name");
       d.name = value_of(name_node);
       d.description = value_of(child(e, "description"));
-      const std::vector<const lyd_node*> full = children(e, "technique");
+      const std::vector<const lyd_node*> full = children_of(e, "technique");
       if (!full.empty()) {
         for (const lyd_node* t : full) {
           if (const auto tech = technique_from_name(value_of(t))) d.techniques.insert(*tech);
         }
       } else {
         d.techniques = global;
-        const std::vector<const lyd_node*> added = children(e, "add-technique");
-        const std::vector<const lyd_node*> removed = children(e, "remove-technique");
+        const std::vector<const lyd_node*> added = children_of(e, "add-technique");
+        const std::vector<const lyd_node*> removed = children_of(e, "remove-technique");
         for (const lyd_node* t : added) {
           if (const auto tech = technique_from_name(value_of(t))) d.techniques.insert(*tech);
         }
@@ -1285,7 +1312,7 @@ class PolicyBuilder {
   }
 
   void read_blocked(const lyd_node* root, Policy& p) {
-    for (const lyd_node* e : children(root, "blocked-suffix")) {
+    for (const lyd_node* e : children_of(root, "blocked-suffix")) {
       BlockedSuffix b;
       const lyd_node* name_node = child(e, "name");
       b.name = value_of(name_node);
@@ -1298,7 +1325,7 @@ class PolicyBuilder {
   }
 
   void read_allow(const lyd_node* root, Policy& p) {
-    for (const lyd_node* e : children(root, "allow-list")) {
+    for (const lyd_node* e : children_of(root, "allow-list")) {
       AllowEntry a;
       const lyd_node* name_node = child(e, "name");
       a.name = value_of(name_node);
@@ -1310,12 +1337,12 @@ class PolicyBuilder {
   }
 
   void read_client_groups(const lyd_node* root, Policy& p) {
-    for (const lyd_node* e : children(root, "client-group")) {
+    for (const lyd_node* e : children_of(root, "client-group")) {
       ClientGroup g;
       g.name = value_of(child(e, "name"));
       g.description = value_of(child(e, "description"));
       std::vector<std::pair<IpPrefix, std::string>> seen;
-      for (const lyd_node* n : children(e, "prefix")) {
+      for (const lyd_node* n : children_of(e, "prefix")) {
         const std::string text = value_of(n);
         const auto parsed = parse_prefix(text);
         if (!parsed) {
@@ -1363,11 +1390,11 @@ class PolicyBuilder {
   void read_scope(const lyd_node* root, Policy& p) {
     const lyd_node* scope = child(root, "scope");
     if (scope == nullptr) return;
-    for (const lyd_node* g : children(scope, "client-group"))
+    for (const lyd_node* g : children_of(scope, "client-group"))
       p.scope_client_groups.push_back(value_of(g));
     p.query_types.clear();
     std::map<std::uint16_t, std::string> seen;
-    for (const lyd_node* q : children(scope, "query-type")) {
+    for (const lyd_node* q : children_of(scope, "query-type")) {
       const std::uint16_t number = query_type_number(q);
       const std::string text = value_of(q);
       if (const auto it = seen.find(number); it != seen.end()) {
@@ -1492,14 +1519,14 @@ class PolicyBuilder {
         chooser = a;
         who = "the policy-wide action";
       }
-      for (const lyd_node* e : children(root, "protected-domain")) {
+      for (const lyd_node* e : children_of(root, "protected-domain")) {
         if (chooser != nullptr) break;
         if (const lyd_node* a = child(e, "action"); a != nullptr && value_of(a) == "sinkhole") {
           chooser = a;
           who = "protected domain " + value_of(child(e, "name"));
         }
       }
-      for (const lyd_node* e : children(root, "blocked-suffix")) {
+      for (const lyd_node* e : children_of(root, "blocked-suffix")) {
         if (chooser != nullptr) break;
         if (const lyd_node* a = child(e, "action"); a != nullptr && value_of(a) == "sinkhole") {
           chooser = a;

@@ -332,6 +332,17 @@ void SourceText::scan_xml(std::string_view t) {
 
 int SourceText::locate(std::string_view data_path, std::optional<std::string_view> value,
                        int nth) const {
+  return search(data_path, value, nth).line;
+}
+
+std::optional<std::size_t> SourceText::position(std::string_view data_path) const {
+  const Found found = search(data_path, std::nullopt, 1);
+  if (!found.complete) return std::nullopt;
+  return found.index;
+}
+
+SourceText::Found SourceText::search(std::string_view data_path,
+                                     std::optional<std::string_view> value, int nth) const {
   const std::vector<PathStep> steps = split_data_path(data_path);
   std::size_t pos = 0;
   int best = 0;
@@ -356,21 +367,21 @@ int SourceText::locate(std::string_view data_path, std::optional<std::string_vie
   for (std::size_t s = 0; s < steps.size(); ++s) {
     const PathStep& step = steps[s];
     const bool last_plain = s + 1 == steps.size() && step.predicates.empty() && !value;
-    if (!find(step.name, nullptr, last_plain ? nth : 1)) return best;
+    if (!find(step.name, nullptr, last_plain ? nth : 1)) return {best, pos, false};
     for (std::size_t p = 0; p < step.predicates.size(); ++p) {
       const auto& [key, val] = step.predicates[p];
       const bool last = s + 1 == steps.size() && p + 1 == step.predicates.size() && !value;
       if (!find(key == "." ? std::string_view{step.name} : std::string_view{key}, &val,
                 last ? nth : 1)) {
-        return best;
+        return {best, pos, false};
       }
     }
   }
   if (value && !steps.empty()) {
     const std::string v(*value);
-    find(steps.back().name, &v, nth);
+    if (!find(steps.back().name, &v, nth)) return {best, pos, false};
   }
-  return best;
+  return {best, pos, !steps.empty()};
 }
 
 }  // namespace tg

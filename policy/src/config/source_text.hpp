@@ -59,7 +59,19 @@ class SourceText {
   [[nodiscard]] int locate(std::string_view data_path, std::optional<std::string_view> value = {},
                            int nth = 1) const;
 
+  /// The index in events() of the node at `data_path` (of its key or value for a list entry
+  /// or leaf-list value), when every step and predicate of the path is found.
+  [[nodiscard]] std::optional<std::size_t> position(std::string_view data_path) const;
+
  private:
+  struct Found {
+    int line = 0;
+    std::size_t index = 0;
+    bool complete = false;
+  };
+  [[nodiscard]] Found search(std::string_view data_path, std::optional<std::string_view> value,
+                             int nth) const;
+
   void scan_json(std::string_view text);
   void scan_xml(std::string_view text);
   std::vector<TextEvent> events_;
