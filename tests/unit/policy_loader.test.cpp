@@ -469,6 +469,11 @@ TEST_CASE("a trailing comma is a JSON syntax error at its closing bracket", "[po
        "JSON syntax error: Invalid character sequence \"] } } } \", expected a JSON value."},
       {"{\"typoguard:policy\": {\"protected-domain\": [{\"name\": \"army.mil\"}]},\n}", 2, "",
        "JSON syntax error: Invalid character sequence \"}\", expected a JSON object's member."},
+      {"{\n  \"typoguard:policy\": {\n    \"protected-domain\": [\n"
+       "      { \"description\": \"x\", }\n    ]\n  }\n}\n",
+       4, "/typoguard:policy/protected-domain",
+       "JSON syntax error: Invalid character sequence \"} ] } } \", expected a JSON object's "
+       "member."},
   };
   for (const Case& c : cases) {
     const tg::LoadResult r = tg::load_policy_text(c.text, tg::PolicyFormat::Json, "comma.json");

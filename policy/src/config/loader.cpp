@@ -1626,9 +1626,22 @@ LoadResult load_text(std::string_view text, PolicyFormat format, const std::stri
   LY_ERR rc = lyd_parse_data_mem(ctx, buffer.c_str(), ly_format,
                                  LYD_PARSE_STRICT | LYD_PARSE_NO_STATE | LYD_PARSE_ONLY, 0, &raw);
   TreePtr tree(raw);
-  if (rc == LY_SUCCESS && source.trailing_comma()) {
+  // libyang 3 reads on past a trailing comma, where libyang 2 stops with a syntax error: that
+  // error comes first unless libyang 3 found one on an earlier line.
+  const std::optional<TrailingComma>& comma = source.trailing_comma();
+  bool comma_first = comma && rc == LY_SUCCESS;
+#if LY_VERSION_MAJOR >= 3
+  if (comma && rc != LY_SUCCESS) {
+    const ly_err_item* first = ly_err_first(ctx);
+    while (first != nullptr && first->level != LY_LLERR) first = first->next;
+    comma_first = first != nullptr && first->line != 0 &&
+                  static_cast<std::uint64_t>(comma->line) < first->line;
+  }
+#endif
+  if (comma_first) {
+    ly_err_clean(ctx, nullptr);
     result.errors.push_back(ErrorTranslator(ctx, tree.get(), source, origin, format)
-                                .translate(trailing_comma_error(*source.trailing_comma())));
+                                .translate(trailing_comma_error(*comma)));
     return result;
   }
   if (rc == LY_SUCCESS) {
