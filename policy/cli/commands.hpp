@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "args.hpp"
-#include "snapshot.hpp"
+#include "engine/snapshot.hpp"
 
 namespace tg::cli {
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <system_error>
 
-#include "classify/variants.hpp"
 #include "commands.hpp"
 #include "output.hpp"
+#include "variants/variants.hpp"
 
 namespace tg::cli {
 

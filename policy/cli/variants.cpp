@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // `typoguard variants`: the look-alikes the classifier accepts for one protected domain.
-#include "classify/variants.hpp"
+#include "variants/variants.hpp"
 
 #include <algorithm>
 #include <array>

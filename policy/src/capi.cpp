@@ -21,8 +21,8 @@
 #include "config/file_watcher.hpp"
 #include "config/loader.hpp"
 #include "decide/decide.hpp"
+#include "engine/snapshot.hpp"
 #include "name/psl.hpp"
-#include "snapshot.hpp"
 #include "typoguard/typoguard.h"
 
 static_assert(TG_ACTION_PASS == static_cast<int>(tg::Action::Pass));

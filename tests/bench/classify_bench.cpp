@@ -11,9 +11,9 @@
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
-#include "classify/variants.hpp"
 #include "config/loader.hpp"
-#include "snapshot.hpp"
+#include "engine/snapshot.hpp"
+#include "variants/variants.hpp"
 
 namespace {
 

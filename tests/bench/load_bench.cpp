@@ -11,9 +11,9 @@
 #include <sys/resource.h>
 
 #include "config/loader.hpp"
+#include "engine/snapshot.hpp"
 #include "name/homoglyph.hpp"
 #include "name/psl.hpp"
-#include "snapshot.hpp"
 
 namespace {
 

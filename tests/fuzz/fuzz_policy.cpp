@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "config/loader.hpp"
-#include "snapshot.hpp"
+#include "engine/snapshot.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;

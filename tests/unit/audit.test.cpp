@@ -25,7 +25,7 @@
 #include "audit/event_format.hpp"
 #include "audit/event_log.hpp"
 #include "catch_compat.hpp"
-#include "classify/technique.hpp"
+#include "model/technique.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;

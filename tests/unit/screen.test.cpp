@@ -12,11 +12,11 @@
 #include "catch_compat.hpp"
 #include "classify/hash_index.hpp"
 #include "classify/protected_index.hpp"
-#include "classify/variants.hpp"
 #include "name/homoglyph.hpp"
 #include "name/name_info.hpp"
 #include "name/plain_name.hpp"
 #include "name/psl.hpp"
+#include "variants/variants.hpp"
 #include "vector_policy.hpp"
 
 namespace {

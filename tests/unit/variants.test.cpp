@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The forward direction and its agreement with classify(), both ways.
-#include "classify/variants.hpp"
+#include "variants/variants.hpp"
 
 #include <algorithm>
 #include <map>

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "snapshot.hpp"
+#include "engine/snapshot.hpp"
 
 namespace tg::test {
 

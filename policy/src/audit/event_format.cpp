@@ -11,7 +11,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include "classify/technique.hpp"
+#include "model/technique.hpp"
 #include "name/utf8.hpp"
 
 namespace tg::audit {

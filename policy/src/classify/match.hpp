@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "classify/technique.hpp"
+#include "model/technique.hpp"
 
 namespace tg {
 

@@ -19,7 +19,7 @@
 
 #include "classify/hash_index.hpp"
 #include "classify/match.hpp"
-#include "config/policy.hpp"
+#include "model/policy.hpp"
 #include "name/name_info.hpp"
 #include "name/plain_name.hpp"
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/policy.hpp"
+#include "model/policy.hpp"
 
 namespace tg {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "classify/match.hpp"
-#include "config/policy.hpp"
+#include "model/policy.hpp"
 
 namespace tg {
 

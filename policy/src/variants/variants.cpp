@@ -2,7 +2,7 @@
 // variants(P): generate candidates technique by technique, then keep each one that the real
 // classifier attributes to P, under the technique it reports. The list is therefore exactly a
 // (bounded) part of what classify() accepts, never a separate opinion of it.
-#include "classify/variants.hpp"
+#include "variants/variants.hpp"
 
 #include <algorithm>
 #include <array>
@@ -16,9 +16,9 @@
 
 #include "classify/edits.hpp"
 #include "classify/protected_index.hpp"
+#include "engine/snapshot.hpp"
 #include "name/homoglyph.hpp"
 #include "name/psl.hpp"
-#include "snapshot.hpp"
 
 namespace tg {
 namespace {

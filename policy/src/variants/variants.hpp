@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "classify/technique.hpp"
+#include "model/technique.hpp"
 
 namespace tg {
 

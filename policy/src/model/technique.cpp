@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-#include "classify/technique.hpp"
+#include "model/technique.hpp"
 
 namespace tg {
 namespace {

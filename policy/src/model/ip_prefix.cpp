@@ -3,7 +3,7 @@
 
 #include <arpa/inet.h>
 
-#include "config/policy.hpp"
+#include "model/policy.hpp"
 
 namespace tg {
 

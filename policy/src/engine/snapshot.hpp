@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "classify/match.hpp"
-#include "config/policy.hpp"
+#include "model/policy.hpp"
 #include "name/name_info.hpp"
 
 namespace tg {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-#include "snapshot.hpp"
+#include "engine/snapshot.hpp"
 
 #include "classify/protected_index.hpp"
 #include "name/homoglyph.hpp"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "classify/technique.hpp"
+#include "model/technique.hpp"
 
 namespace tg {
 
