@@ -357,11 +357,6 @@ static void block(tg_engine* engine, struct module_qstate* qstate, const tg_quer
   record_event(engine, qstate, q, v, answer, stage, target, target_len);
 }
 
-/** 1 when the verdict blocks (in-scope client, watched type, enforcing action). */
-static int blocks(const tg_verdict* v) {
-  return v->watched && (v->action == TG_ACTION_NXDOMAIN || v->action == TG_ACTION_SINKHOLE);
-}
-
 /** Reads the clients; on allocation failure classifies without them (logged). */
 static void read_clients(struct module_qstate* qstate, tg_query* q) {
   if (!tg_query_from_qstate(qstate, q)) {
@@ -437,12 +432,12 @@ static void handle_query(struct module_qstate* qstate, int id) {
   /* Keep look-alikes out of the message cache whoever asks (notes §2.5). */
   qstate->no_cache_store = 1;
   qstate->no_cache_lookup = 1;
-  if (blocks(&v)) {
+  if (v.blocks) {
     block(engine, qstate, &c.q, &v, TG_STAGE_QUERY, NULL, 0);
     qstate->ext_state[id] = module_finished;
     return;
   }
-  if (v.watched && v.action == TG_ACTION_LOG_ONLY) {
+  if (v.action == TG_ACTION_LOG_ONLY) {
     log_block(qstate, &c.q, &v, "would block (monitor)");
     tg_verdict* kept = qs != NULL ? regional_alloc(qstate->region, sizeof(*kept)) : NULL;
     if (kept != NULL) {
@@ -484,7 +479,7 @@ static void handle_answer(struct module_qstate* qstate, int id) {
   if (!known_clean &&
       lookalike(engine, qstate, qstate->qinfo.qname, qstate->qinfo.qname_len, &c, &v, "answer")) {
     tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
-    if (blocks(&v)) {
+    if (v.blocks) {
       log_warn(
           "typoguard: an in-scope client reached a look-alike's answer (joined query?); "
           "blocked at the answer");
@@ -503,7 +498,7 @@ static void handle_answer(struct module_qstate* qstate, int id) {
     if (!lookalike(engine, qstate, k->rk.dname, k->rk.dname_len, &c, &tv, "answer")) continue;
     tg_cache_remove(qstate->env, k->rk.dname, k->rk.dname_len, qtype, qclass);
     led_into_lookalike = 1;
-    if (blocks(&tv)) {
+    if (tv.blocks) {
       tg_cache_remove(qstate->env, qstate->qinfo.qname, qstate->qinfo.qname_len, qtype, qclass);
       block(engine, qstate, &c.q, &tv, TG_STAGE_ANSWER, k->rk.dname, k->rk.dname_len);
       return;
@@ -533,7 +528,7 @@ static void handle_error(struct module_qstate* qstate, int id) {
       !lookalike(engine, qstate, qstate->qinfo.qname, qstate->qinfo.qname_len, &c, &v, "error"))
     return;
   qstate->ext_state[id] = module_finished;
-  if (blocks(&v)) {
+  if (v.blocks) {
     block(engine, qstate, &c.q, &v, TG_STAGE_ERROR, NULL, 0);
     return;
   }

@@ -29,15 +29,6 @@ std::optional<CodePoint> decode_utf8(std::string_view text) {
   return CodePoint{static_cast<std::uint32_t>(u.code_point), u.length};
 }
 
-void append_u_escape(std::string& out, std::uint32_t unit) {
-  static constexpr std::string_view kHex = "0123456789abcdef";
-  out += "\\u";
-  for (unsigned shift = 12;; shift -= 4) {
-    out += kHex[(unit >> shift) & 0xFU];
-    if (shift == 0) break;
-  }
-}
-
 void append_ddd_escape(std::string& out, std::uint8_t byte) {
   out += '\\';
   out += static_cast<char>('0' + byte / 100);
@@ -80,51 +71,6 @@ bool Writer::flush() {
   buffer_.clear();
   if (!failed_) failed_ = std::fflush(stream_) != 0;
   return !failed_;
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<std::uint8_t>(text[i]);
-    if (byte >= 0x20 && byte < 0x7F) {
-      if (byte == '"' || byte == '\\') out += '\\';
-      out += static_cast<char>(byte);
-      ++i;
-      continue;
-    }
-    switch (byte) {
-      case '\n':
-        out += "\\n";
-        ++i;
-        continue;
-      case '\t':
-        out += "\\t";
-        ++i;
-        continue;
-      case '\r':
-        out += "\\r";
-        ++i;
-        continue;
-      default:
-        break;
-    }
-    const std::optional<CodePoint> code_point = decode_utf8(text.substr(i));
-    if (!code_point) {
-      append_u_escape(out, byte);
-      ++i;
-      continue;
-    }
-    if (code_point->value >= 0x10000) {
-      const std::uint32_t offset = code_point->value - 0x10000;
-      append_u_escape(out, 0xD800 + (offset >> 10U));
-      append_u_escape(out, 0xDC00 + (offset & 0x3FFU));
-    } else {
-      append_u_escape(out, code_point->value);
-    }
-    i += code_point->length;
-  }
-  out += '"';
 }
 
 std::string printable(std::string_view text) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "audit/json_text.hpp"
 #include "classify/match.hpp"
 #include "name/name_info.hpp"
 
@@ -38,10 +39,9 @@ class Writer {
   bool failed_ = false;
 };
 
-/// Appends `text` as a JSON string literal (with quotes). The result is pure ASCII: valid
-/// UTF-8 sequences and control characters become \uXXXX escapes (surrogate pairs above the
-/// BMP); a byte that is not valid UTF-8 becomes the \u00XX escape of its value.
-void append_json_string(std::string& out, std::string_view text);
+/// Appends `text` as a JSON string literal (with quotes), pure ASCII: the event log's escaper
+/// (audit/json_text.hpp), so the command and the events write the same text the same way.
+using tg::audit::append_json_string;
 
 /// Text safe for a terminal: keeps printable ASCII and valid UTF-8, and writes control
 /// characters and invalid bytes as \DDD.

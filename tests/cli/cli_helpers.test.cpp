@@ -60,14 +60,14 @@ TEST_CASE("usage errors name the option", "[cli][args]") {
 TEST_CASE("JSON strings are pure ASCII", "[cli][json]") {
   CHECK(json("army.ml") == R"("army.ml")");
   CHECK(json("a\"b\\c") == R"("a\"b\\c")");
-  CHECK(json("\n\t\r") == R"("\n\t\r")");
+  CHECK(json("\n\t\r") == R"("\u000a\u0009\u000d")");  // as the event log writes them
   CHECK(json(std::string_view("\0\x1f\x7f", 3)) == R"("\u0000\u001f\u007f")");
   CHECK(json("\xd0\xb0rmy") == R"("\u0430rmy")");            // Cyrillic a, 2 bytes
   CHECK(json("\xe2\x80\x8b") == R"("\u200b")");              // zero-width space, 3 bytes
   CHECK(json("\xf0\x9d\x90\x9a") == R"("\ud835\udc1a")");    // U+1D41A, surrogate pair
-  CHECK(json("\xff\xc3") == R"("\u00ff\u00c3")");            // not UTF-8: byte values
-  CHECK(json("\xc0\xaf") == R"("\u00c0\u00af")");            // overlong form rejected
-  CHECK(json("\xed\xa0\x80") == R"("\u00ed\u00a0\u0080")");  // encoded surrogate rejected
+  CHECK(json("\xff\xc3") == R"("\ufffd\ufffd")");            // not UTF-8: U+FFFD a byte
+  CHECK(json("\xc0\xaf") == R"("\ufffd\ufffd")");            // overlong form rejected
+  CHECK(json("\xed\xa0\x80") == R"("\ufffd\ufffd\ufffd")");  // encoded surrogate rejected
   CHECK(json("") == R"("")");
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "audit/event_format.hpp"
+#include "capi_event.hpp"
 #include "typoguard/typoguard.h"
 
 namespace {
@@ -120,7 +121,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   event.verdict = &v;
   const std::string line = tg::audit::format_event(
-      event, std::chrono::system_clock::time_point(std::chrono::seconds(1795478400)), "fuzz-host");
+      tg::capi::to_event(event),
+      std::chrono::system_clock::time_point(std::chrono::seconds(1795478400)), "fuzz-host");
   if (line.empty()) __builtin_trap();
   check_ascii(line);
   return 0;

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "decide/decide.hpp"
 
+#include <array>
+#include <span>
+#include <string>
+
 #include "catch_compat.hpp"
 #include "vector_policy.hpp"
 
@@ -100,4 +104,57 @@ TEST_CASE("IP prefixes", "[decide]") {
   const std::uint8_t b[] = {10, 0, 0, 100};
   CHECK(odd.contains(false, a));
   CHECK_FALSE(odd.contains(false, b));
+}
+
+TEST_CASE("the most restrictive client decides a query with several", "[decide]") {
+  const auto s = tg::test::vector_snapshot();
+  tg::Policy p = scoped_policy();
+  const tg::Match lookalike = s->classify("army.ml");
+  const std::array<tg::ClientAddress, 3> clients{v4(127, 0, 0, 9), v4(127, 0, 0, 2),
+                                                 v4(127, 0, 0, 3)};
+
+  const tg::ClientsDecision d = tg::decide_for_clients(lookalike, p, kMx, clients);
+  CHECK(d.decision.action == tg::Action::NxDomain);
+  CHECK(d.client_index == 1);  // the first in-scope client; .3 ties and does not replace it
+  CHECK(d.any_in_scope);
+  CHECK(d.blocks());
+
+  const tg::ClientsDecision outside =
+      tg::decide_for_clients(lookalike, p, kMx, std::span(clients).first(1));
+  CHECK(outside.decision.action == tg::Action::Pass);
+  CHECK(outside.client_index == -1);
+  CHECK_FALSE(outside.any_in_scope);
+  CHECK_FALSE(outside.blocks());
+  CHECK(outside.decision.watched);
+
+  // No client: an internal look-up passes, and still says whether the type is watched.
+  const tg::ClientsDecision internal = tg::decide_for_clients(lookalike, p, kTxt, {});
+  CHECK(internal.decision.action == tg::Action::Pass);
+  CHECK_FALSE(internal.decision.watched);
+  CHECK(internal.client_index == -1);
+
+  // Monitor mode logs and resolves: nothing blocks.
+  p.mode = tg::Mode::Monitor;
+  const tg::ClientsDecision monitored = tg::decide_for_clients(lookalike, p, kMx, clients);
+  CHECK(monitored.decision.action == tg::Action::LogOnly);
+  CHECK(monitored.client_index == 1);
+  CHECK_FALSE(monitored.blocks());
+}
+
+TEST_CASE("only NXDOMAIN and sinkhole answer in the resolver's place", "[decide]") {
+  CHECK_FALSE(tg::blocks(tg::Action::Pass));
+  CHECK_FALSE(tg::blocks(tg::Action::LogOnly));
+  CHECK(tg::blocks(tg::Action::NxDomain));
+  CHECK(tg::blocks(tg::Action::Sinkhole));
+  CHECK(std::string(tg::action_name(tg::Action::LogOnly)) == "log-only");
+  CHECK(std::string(tg::action_name(tg::Action::Sinkhole)) == "sinkhole");
+}
+
+TEST_CASE("the EDE text names the protected domain and the technique", "[decide]") {
+  const auto s = tg::test::vector_snapshot();
+  CHECK(tg::ede_text(s->classify("army.ml")) == "typoguard: look-alike of army.mil (suffix-typo)");
+  CHECK(tg::ede_text(s->classify("anything.ml")) == "typoguard: blocked suffix ml");
+  tg::Match combined = s->classify("army.ml");
+  combined.secondary = tg::Technique::Omission;
+  CHECK(tg::ede_text(combined) == "typoguard: look-alike of army.mil (suffix-typo + omission)");
 }

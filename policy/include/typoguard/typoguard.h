@@ -64,6 +64,8 @@ typedef struct tg_verdict {
   int lookalike;           /**< 1: the name is a look-alike whoever asks (keep it out of caches) */
   int in_scope;            /**< 1: at least one client is in scope */
   int watched;             /**< 1: the query type is watched */
+  int blocks;              /**< 1: action answers in the resolver's place (NXDOMAIN or sinkhole):
+                                the module answers with the block answer now */
   int client_index;        /**< which client decided the action (-1 if none) */
   uint8_t technique;       /**< the technique's number (docs/detection.md); 0 = none */
   uint8_t secondary;       /**< label technique of a label+suffix combination; 0 = none */

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <optional>
 
+#include <fmt/format.h>
+
 namespace tg {
 
 const char* action_name(Action a) noexcept {
@@ -56,6 +58,33 @@ Decision decide(const Match& match, const Policy& policy, std::uint16_t qtype,
   const PolicyAction a = chosen.value_or(policy.default_action);
   d.action = a == PolicyAction::Sinkhole ? Action::Sinkhole : Action::NxDomain;
   return d;
+}
+
+ClientsDecision decide_for_clients(const Match& match, const Policy& policy, std::uint16_t qtype,
+                                   std::span<const ClientAddress> clients) noexcept {
+  ClientsDecision result;
+  result.decision = decide(match, policy, qtype, ClientAddress{});
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    const Decision d = decide(match, policy, qtype, clients[i]);
+    if (d.in_scope) result.any_in_scope = true;
+    if (static_cast<int>(d.action) > static_cast<int>(result.decision.action)) {
+      result.decision = d;
+      result.client_index = static_cast<int>(i);
+    }
+  }
+  return result;
+}
+
+std::string ede_text(const Match& match) {
+  if (match.technique == Technique::BlockedSuffix) {
+    return fmt::format("typoguard: blocked suffix {}", match.protected_domain);
+  }
+  if (match.secondary != Technique::None) {
+    return fmt::format("typoguard: look-alike of {} ({} + {})", match.protected_domain,
+                       technique_name(match.technique), technique_name(match.secondary));
+  }
+  return fmt::format("typoguard: look-alike of {} ({})", match.protected_domain,
+                     technique_name(match.technique));
 }
 
 }  // namespace tg
