@@ -27,7 +27,7 @@ from checks import FAILURES, check  # noqa: E402
 from unbound_process import UnboundInstance, remote_control_clause, server_clause  # noqa: E402
 
 QUERY_TIMEOUT = 3.0
-# The module's policy when TYPOGUARD_POLICY is unset (TG_DEFAULT_POLICY_PATH in module/typoguard.c).
+# The module's policy when TYPOGUARD_POLICY is unset (TG_DEFAULT_POLICY_PATH in module/shim.c).
 DEFAULT_POLICY_PATH = "/etc/typoguard/policy.json"
 
 
