@@ -2,7 +2,7 @@
 /* Keeps look-alike names out of Unbound's message cache: removal of one name, and a purge of
  * every cached look-alike (at init, which covers reload_keep_cache, and after a watched policy
  * change). Only the message cache matters: it is what answers clients before any module runs
- * (reference/unbound-module.md §2.1, §2.5). */
+ * (the worker looks a query up there before the query reaches any module). */
 #ifndef TYPOGUARD_MODULE_CACHE_H
 #define TYPOGUARD_MODULE_CACHE_H
 

@@ -236,7 +236,8 @@ int init(struct module_env* env, int id) {
     free(m);
     return 0;
   }
-  env->unique_mesh = 1; /* every client query gets its own mesh state (notes §1.4, §1.6) */
+  env->unique_mesh = 1; /* every client query gets its own mesh state, as subnetmod asks: no
+                          client joins a state whose answer was decided for another */
   de->dyn_env = m;
   long removed = tg_cache_purge_lookalikes(env, m->engine);
   if (removed < 0) {
@@ -429,7 +430,7 @@ static void handle_query(struct module_qstate* qstate, int id) {
   if (!lookalike(engine, qstate, qstate->qinfo.qname, qstate->qinfo.qname_len, &c, &v, "query"))
     return;
   if (qs != NULL) qs->lookalike = 1;
-  /* Keep look-alikes out of the message cache whoever asks (notes §2.5). */
+  /* Keep look-alikes out of the message cache whoever asks: it answers before any module. */
   qstate->no_cache_store = 1;
   qstate->no_cache_lookup = 1;
   if (v.blocks) {
