@@ -148,7 +148,7 @@ def compare(doc, figs, tolerance, note_below):
         if cur["answers"] != base["answers"]:
             verdict = f"FAIL: answers {cur['answers']}, baseline {base['answers']}"
         elif change > tolerance:
-            verdict = f"FAIL: more than +{tolerance:.1%}"
+            verdict = f"FAIL: more than {tolerance:+.1%}"
         elif change < -note_below:
             verdict = f"ok; {-change:.0%} lower: lower the baseline"
         else:
