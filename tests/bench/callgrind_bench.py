@@ -18,9 +18,14 @@ The module's own share is the inclusive cost of typoguard.so's operate() and cle
 
 Usage: tests/bench/callgrind_bench.py [--sizes 10,10000] [--queries 2000] [--build DIR]
            [--out FILE.md] [--keep DIR] [--annotate]     (--help for all)
-About 1 minute for the defaults on the 2-core machine. Builds the Release tree in --build
-(default /tmp/build-bench, with -DTG_BUILD_BENCHMARKS=ON for noop.so) when something is
-missing. Every daemon is stopped by its own PID; every wait is bounded."""
+       tests/bench/callgrind_bench.py --build build/ci --check tests/bench/callgrind_baseline.json
+           [--tolerance 0.03]           the gate: exit 1 when a typoguard.so figure grew
+       tests/bench/callgrind_bench.py --build build/ci --write-baseline FILE --why REASON
+About 1 minute for the defaults on the 2-core machine, half that for the gate (tg-N only;
+tests/bench/README.md). Builds the Release tree in the default --build (/tmp/build-bench, with
+-DTG_BUILD_BENCHMARKS=ON for noop.so) when something is missing; any other --build must be
+complete. Every daemon is stopped by its own PID; every wait is bounded, and the whole run by
+--deadline."""
 import argparse
 import glob
 import os
@@ -39,6 +44,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "harness"))
+import callgrind_gate as gate_mod  # noqa: E402  (the baseline and the comparison)
 import resolver_bench as rb  # noqa: E402  (data, zones and the Unbound configuration)
 from unbound_process import free_port  # noqa: E402
 
@@ -57,14 +63,17 @@ def query_wire(qid, name, qtype=1):
     return wire + b"\x00" + struct.pack("!HH", qtype, 1) + b"\x00\x00\x29\x04\xd0\x00\x00\x00\x00\x00\x00"
 
 
-def ask_all(port, source, names, timeout):
+def ask_all(port, source, names, timeout, deadline=None):
     """Sends each name (A) from `source`, one at a time, and waits for its answer (bounded by
-    `timeout` per query, with one resend). Returns {rcode name: count}."""
+    `timeout` per query, with one resend). Returns {rcode name: count}; RuntimeError past
+    `deadline` (time.monotonic())."""
     rcodes = {}
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind((source, 0))
         s.settimeout(timeout)
         for i, name in enumerate(names):
+            if deadline is not None and time.monotonic() > deadline:
+                raise RuntimeError("past the --deadline")
             qid = (i * 7919 + 1) & 0xFFFF
             wire = query_wire(qid, name)
             got = None
@@ -139,7 +148,7 @@ class CallgrindDaemon:
              args.unbound, "-d", "-c", self.conf],
             env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.tmp, "valgrind.log"), "w"))
         self.pid = self.proc.pid
-        self.dumps = 0
+        self.deadline = args.deadline_at
 
     def wait_ready(self, timeout):
         deadline = time.monotonic() + timeout
@@ -154,7 +163,7 @@ class CallgrindDaemon:
     def measure(self, source, names, timeout):
         """Zero, send, dump. Returns (instructions, rcodes, dump path)."""
         callgrind_control("-z", str(self.pid))
-        rcodes = ask_all(self.port, source, names, timeout)
+        rcodes = ask_all(self.port, source, names, timeout, self.deadline)
         before = set(glob.glob(self.out + ".*"))
         callgrind_control("-d", str(self.pid))
         deadline = time.monotonic() + 60
@@ -179,23 +188,71 @@ class CallgrindDaemon:
                 self.proc.wait(timeout=30)
 
 
-def main():
+DEFAULTS = {"sizes": [10, 10000], "queries": 2000, "verbosity": 1, "threads": 1}
+DEFAULT_BUILD = "/tmp/build-bench"
+
+
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="10,10000", help="protected set sizes (tg-N configs)")
-    ap.add_argument("--queries", type=int, default=2000, help="queries per shape")
-    ap.add_argument("--verbosity", type=int, default=1)
-    ap.add_argument("--threads", type=int, default=1,
-                    help="Unbound num-threads (2: stock is multi-threaded too, as typoguard's "
-                         "background threads make it)")
+    ap.add_argument("--sizes", help="protected set sizes (tg-N configs; default 10,10000)")
+    ap.add_argument("--queries", type=int, help="queries per shape (default 2000)")
+    ap.add_argument("--verbosity", type=int, help="Unbound verbosity (default 1)")
+    ap.add_argument("--threads", type=int,
+                    help="Unbound num-threads (default 1; 2: stock is multi-threaded too, as "
+                         "typoguard's background threads make it)")
     ap.add_argument("--timeout", type=float, default=5.0, help="seconds per query (bounded)")
-    ap.add_argument("--build", default="/tmp/build-bench")
+    ap.add_argument("--deadline", type=float, default=1800,
+                    help="seconds for all the measuring: past it the daemon is stopped and the "
+                         "run fails (default 1800)")
+    ap.add_argument("--build", default=DEFAULT_BUILD,
+                    help="build tree with module/typoguard.so and policy/typoguard (only the "
+                         f"default, {DEFAULT_BUILD}, is configured and built here when incomplete)")
     ap.add_argument("--unbound")
     ap.add_argument("--out", help="also write the Markdown report here")
     ap.add_argument("--keep", help="work directory to keep (default: a temp dir, removed)")
     ap.add_argument("--annotate", action="store_true",
                     help="keep the dumps and print the top inclusive functions of typoguard.so")
+    gate = ap.add_argument_group("the gate (tests/bench/README.md); both measure the tg-N "
+                                 "configs only, with the baseline's parameters for --check")
+    gate.add_argument("--check", metavar="FILE",
+                      help="exit 1 when a typoguard.so figure grows over baseline FILE by more "
+                           "than --tolerance, or is missing, or its answers differ")
+    gate.add_argument("--tolerance", type=float, default=0.03,
+                      help="allowed growth, a fraction (default 0.03)")
+    gate.add_argument("--note-below", type=float, default=0.10,
+                      help="a drop larger than this fraction suggests lowering the baseline")
+    gate.add_argument("--write-baseline", metavar="FILE", help="write the figures as baseline FILE")
+    gate.add_argument("--why", help="with --write-baseline: the reason, recorded in the file")
     args = ap.parse_args()
-    args.sizes = [int(x) for x in args.sizes.split(",") if x]
+    if args.check and args.write_baseline:
+        ap.error("--check and --write-baseline exclude each other")
+    if args.write_baseline and not args.why:
+        ap.error("--write-baseline needs --why: the reason the baseline changes")
+    explicit = {k: getattr(args, k) for k in gate_mod.PARAMS if getattr(args, k) is not None}
+    if "sizes" in explicit:
+        explicit["sizes"] = [int(x) for x in args.sizes.split(",") if x]
+    args.baseline = None
+    if args.check:
+        try:
+            args.baseline = gate_mod.load(args.check)
+        except (OSError, ValueError) as e:
+            sys.exit(f"callgrind_bench: {e}")
+        params = dict(args.baseline["params"])
+        for k, v in explicit.items():
+            if v != params[k]:
+                sys.exit(f"callgrind_bench: --{k} {v} differs from the baseline's {params[k]}; "
+                         "a check measures with the baseline's parameters")
+    else:
+        params = {**DEFAULTS, **explicit}
+    for k, v in params.items():
+        setattr(args, k, v)
+    args.params = {k: params[k] for k in gate_mod.PARAMS}
+    args.gate = bool(args.check or args.write_baseline)
+    return args
+
+
+def find_tools(args):
+    """Unbound, typoguard.so, noop.so (not for the gate) and the command, in args."""
     if not args.unbound:
         out = subprocess.run(["bash", os.path.join(SRC, "module", "build-unbound.sh"), "--print"],
                              capture_output=True, text=True)
@@ -203,74 +260,145 @@ def main():
         if out.returncode != 0 or not prefix:
             sys.exit("run module/build-unbound.sh first (or pass --unbound)")
         args.unbound = os.path.join(prefix.group(1), "sbin", "unbound")
+    if args.gate and not shutil.which("valgrind"):
+        sys.exit("callgrind_bench: valgrind is not installed (Debian: apt-get install valgrind)")
+    args.build = os.path.abspath(args.build)
     args.module = os.path.join(args.build, "module", "typoguard.so")
     args.noop = os.path.join(args.build, "tests", "bench", "noop.so")
     args.cli = os.path.join(args.build, "policy", "typoguard")
-    if not all(os.path.exists(p) for p in (args.module, args.noop, args.cli)):
+    needed = [args.module, args.cli] + ([] if args.gate else [args.noop])
+    missing = [p for p in needed if not os.path.exists(p)]
+    if missing and args.build != DEFAULT_BUILD:
+        sys.exit(f"callgrind_bench: {', '.join(missing)} missing: build {args.build} first "
+                 "(noop.so needs -DTG_BUILD_BENCHMARKS=ON)")
+    if missing:
         subprocess.run(["cmake", "-S", SRC, "-B", args.build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
                         "-DTG_BUILD_TESTS=OFF", "-DTG_BUILD_BENCHMARKS=ON"], check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["cmake", "--build", args.build, "-j2", "--target", "typoguard_unbound", "typoguard",
                         "tg_noop_module"], check=True, stdout=subprocess.DEVNULL)
+
+
+def measure(args, data):
+    """Every config under callgrind, one daemon at a time. Returns (results, configs)."""
+    def names(path, n):
+        with open(path) as f:
+            return [line.split()[0] for line in f if line.strip()][:n]
+
+    hits = names(data["hits"], args.queries)
+    misses = names(data["misses"], args.queries)
+    configs = [] if args.gate else [("stock", "validator iterator", None, None, None),
+                                    ("noop", "dynlib validator iterator", args.noop, None, None)]
+    for n in args.sizes:
+        configs.append((f"tg-{n}", "dynlib validator iterator", args.module,
+                        {"TYPOGUARD_POLICY": data["policy"][n]}, n))
+    results = {}
+    for name, mc, module, env, n in configs:
+        shapes = [("hit", rb.OUT_SCOPE, hits), ("miss", rb.OUT_SCOPE, misses)]
+        if n is not None:
+            la = names(data["lookalikes"][n], args.queries)
+            shapes += [("lookalike-in-scope", rb.IN_SCOPE, la),
+                       ("lookalike-out-of-scope", rb.OUT_SCOPE, la)]
+        d = CallgrindDaemon(args, name, mc, module, env)
+        try:
+            if not d.wait_ready(min(600, max(1, args.deadline_at - time.monotonic()))):
+                raise RuntimeError(f"{name}: did not start; see {d.tmp}/valgrind.log")
+            ask_all(d.port, rb.OUT_SCOPE, hits, args.timeout, args.deadline_at)  # warm the cache-hit names
+            for shape, source, qnames in shapes:
+                ir, rcodes, path = d.measure(source, qnames, args.timeout)
+                mod = 0
+                if module == args.module:
+                    mod = inclusive(path, "typoguard.so", {"operate", "clear"})
+                results[(name, shape)] = {"ir": ir, "q": len(qnames), "rcodes": rcodes,
+                                          "module_ir": mod, "dump": path}
+                log(f"  {name} {shape}: {ir / len(qnames):,.0f} instructions/query"
+                    + (f" (typoguard.so operate+clear {mod / len(qnames):,.0f})" if mod else "")
+                    + f"; {rcodes}")
+                if args.annotate and module == args.module and shape in ("miss", "lookalike-in-scope"):
+                    top = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=99", path],
+                                         capture_output=True, text=True).stdout.splitlines()
+                    log("\n".join(line for line in top[:80] if "typoguard.so" in line or "libstdc" in line
+                                  or "libc.so" in line)[:6000])
+            if d.events is not None:
+                time.sleep(2)  # the writer thread flushes asynchronously
+                with open(d.events) as f:
+                    events = sum(1 for _ in f)
+                blocked = results[(name, "lookalike-in-scope")]["rcodes"].get("NXDOMAIN", 0)
+                log(f"  {name}: {events} events written for {blocked} blocked queries")
+                results[(name, "events")] = events
+        finally:
+            d.stop()
+    return results, configs
+
+
+def comparable(args):
+    """Exits 2 when the --check baseline is of another build or Unbound than this run's."""
+    bad = gate_mod.mismatches(args.baseline, gate_mod.build_info(args.build),
+                              gate_mod.unbound_version(args.unbound))
+    if bad:
+        log(f"NOT COMPARABLE: {args.check} was measured on another build or Unbound:\n  "
+            + "\n  ".join(bad) + "\nMeasure the ci preset's tree (build/ci), or write a new "
+            "baseline in a commit that says why (tests/bench/README.md).")
+        sys.exit(2)
+
+
+def run_gate(args, results):
+    """--check or --write-baseline on the measured results. Returns the exit status."""
+    build = gate_mod.build_info(args.build)
+    unbound = gate_mod.unbound_version(args.unbound)
+    figs = gate_mod.figures(results, args.sizes)
+    update = ("write a new baseline on the ci preset's tree,\n"
+              "  tests/bench/callgrind_bench.py --build build/ci --write-baseline "
+              "tests/bench/callgrind_baseline.json --why 'REASON'\n"
+              "and commit that file on its own, with a body that says why the cost changed "
+              "(tests/bench/README.md).")
+    if args.write_baseline:
+        commit = gate_mod.source_commit(SRC, args.write_baseline)
+        gate_mod.save(args.write_baseline,
+                      gate_mod.make_baseline(args.why, commit, args.params, build, unbound, figs))
+        log(f"\n== wrote {args.write_baseline}: {len(figs)} figures, {build['build_type']} "
+            f"build, Unbound {unbound}, measured at {commit}")
+        return 0
+    doc = args.baseline
+    log(f"\n== gate against {args.check} (set at {doc.get('measured_at')}: {doc.get('why')})")
+    if doc.get("cpu") != gate_mod.cpu_model():
+        log(f"note: baseline measured on '{doc.get('cpu')}', this is '{gate_mod.cpu_model()}' "
+            "(glibc's string functions differ by CPU: a small shift is not the code's)")
+    rows, failed = gate_mod.compare(doc, figs, args.tolerance, args.note_below)
+    log(gate_mod.table(rows) + "\n")
+    if failed:
+        log(f"FAILED: {len(failed)} of {len(rows)} figures ({', '.join(failed)}) grew more than "
+            f"{args.tolerance:.1%} over the baseline, are missing or answer differently.\n"
+            "If the growth is wanted (what it buys is worth it), " + update)
+        return 1
+    lower = [r[0] for r in rows if "lower the baseline" in r[5]]
+    if lower:
+        log(f"NOTE: {', '.join(lower)} dropped more than {args.note_below:.0%}; to keep the gain, "
+            + update)
+    log(f"PASSED: {len(rows)} figures within {args.tolerance:+.1%} of the baseline.")
+    return 0
+
+
+def main():
+    args = parse_args()
+    find_tools(args)
+    if args.baseline:
+        comparable(args)
     args.work = args.keep or tempfile.mkdtemp(prefix="tg-callgrind-bench-")
     os.makedirs(args.work, exist_ok=True)
     t_start = time.monotonic()
+    args.deadline_at = t_start + args.deadline
     try:
         data_args = types.SimpleNamespace(sizes=args.sizes, rpz_probe=[], cli=args.cli,
                                           miss_names=args.queries * 12 // 10 + 200)
         log(f"== preparing data in {args.work}")
         data = rb.prepare(data_args, args.work)
-
-        def names(path, n):
-            with open(path) as f:
-                return [line.split()[0] for line in f if line.strip()][:n]
-
-        hits = names(data["hits"], args.queries)
-        misses = names(data["misses"], args.queries)
-        configs = [("stock", "validator iterator", None, None, None),
-                   ("noop", "dynlib validator iterator", args.noop, None, None)]
-        for n in args.sizes:
-            configs.append((f"tg-{n}", "dynlib validator iterator", args.module,
-                            {"TYPOGUARD_POLICY": data["policy"][n]}, n))
-        results = {}
-        for name, mc, module, env, n in configs:
-            shapes = [("hit", rb.OUT_SCOPE, hits, True), ("miss", rb.OUT_SCOPE, misses, False)]
-            if n is not None:
-                la = names(data["lookalikes"][n], args.queries)
-                shapes += [("lookalike-in-scope", rb.IN_SCOPE, la, False),
-                           ("lookalike-out-of-scope", rb.OUT_SCOPE, la, False)]
-            d = CallgrindDaemon(args, name, mc, module, env)
-            try:
-                if not d.wait_ready(600):
-                    raise RuntimeError(f"{name}: did not start; see {d.tmp}/valgrind.log")
-                ask_all(d.port, rb.OUT_SCOPE, hits, args.timeout)  # warm the cache-hit names
-                for shape, source, qnames, _ in shapes:
-                    ir, rcodes, path = d.measure(source, qnames, args.timeout)
-                    mod = 0
-                    if module == args.module:
-                        mod = inclusive(path, "typoguard.so", {"operate", "clear"})
-                    results[(name, shape)] = {"ir": ir, "q": len(qnames), "rcodes": rcodes,
-                                              "module_ir": mod, "dump": path}
-                    log(f"  {name} {shape}: {ir / len(qnames):,.0f} instructions/query"
-                        + (f" (typoguard.so operate+clear {mod / len(qnames):,.0f})" if mod else "")
-                        + f"; {rcodes}")
-                    if args.annotate and module == args.module and shape in ("miss", "lookalike-in-scope"):
-                        top = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=99", path],
-                                             capture_output=True, text=True).stdout.splitlines()
-                        log("\n".join(line for line in top[:80] if "typoguard.so" in line or "libstdc" in line
-                                      or "libc.so" in line)[:6000])
-                if d.events is not None:
-                    time.sleep(2)  # the writer thread flushes asynchronously
-                    with open(d.events) as f:
-                        events = sum(1 for _ in f)
-                    blocked = results[(name, "lookalike-in-scope")]["rcodes"].get("NXDOMAIN", 0)
-                    log(f"  {name}: {events} events written for {blocked} blocked queries")
-                    results[(name, "events")] = events
-            finally:
-                d.stop()
+        results, configs = measure(args, data)
         report(args, results, configs, time.monotonic() - t_start)
+        status = run_gate(args, results) if args.gate else 0
     finally:
         if not args.keep:
             shutil.rmtree(args.work, ignore_errors=True)
+    sys.exit(status)
 
 
 def report(args, results, configs, elapsed):
