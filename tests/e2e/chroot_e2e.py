@@ -24,7 +24,6 @@ Runs only as root (chroot(2)); skips, saying why, otherwise and under a sanitize
 Usage: chroot_e2e.py --unbound PREFIX/sbin/unbound --module typoguard.so --zones zones/e2e
 Exit 0 when every check passes (or the test is skipped), 1 otherwise. Each daemon is stopped by
 its own PID; the chroot is removed."""
-import argparse
 import json
 import os
 import pwd
@@ -39,7 +38,8 @@ import dns.rcode
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "harness"))
-from checks import FAILURES, check  # noqa: E402
+from checks import check  # noqa: E402
+from runner import Runner, arguments, parse, skip  # noqa: E402
 from unbound_process import UnboundInstance  # noqa: E402
 
 DOCS = os.path.join(HERE, "..", "..", "docs", "deploying.md")
@@ -288,20 +288,13 @@ def test_missing(args, libraries, username, env, skip, what, needle):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--unbound", required=True)
-    ap.add_argument("--module", required=True)
-    ap.add_argument("--zones", required=True)
-    args = ap.parse_args()
-    args.module = os.path.abspath(args.module)
-    args.zones = os.path.abspath(args.zones)
+    args = parse(arguments(__doc__))
     if os.geteuid() != 0:
-        print("SKIP chroot test: needs root (chroot(2) and the switch to the unbound user)")
-        return 0
+        return skip("chroot test: needs root (chroot(2) and the switch to the unbound user)")
     if os.environ.get("TG_DAEMON_PRELOAD"):
-        print("SKIP chroot test: a sanitizer runtime in the daemon needs /proc and its report path, "
-              "which the chroot does not have (the test runs in the uninstrumented builds)")
-        return 0
+        return skip("chroot test: a sanitizer runtime in the daemon needs /proc and its report "
+                    "path, which the chroot does not have (the test runs in the uninstrumented "
+                    "builds)")
 
     documented = documented_files()
     check(documented == DATA_FILES, "the chroot's data files are the ones docs/deploying.md lists",
@@ -318,14 +311,14 @@ def main():
         print("    no unbound user on this host (getent passwd unbound): the daemon stays root")
     env = {"TYPOGUARD_POLICY": None, "TYPOGUARD_EVENT_LOG": EVENTS}
 
-    test_chroot(args, libraries, username, env)
-    test_missing(args, libraries, username, env, {POLICY}, "the policy file",
-                 lambda ub: f"no policy at {POLICY} inside the chroot {ub.root}")
+    runner = Runner()
+    runner.run("test_chroot", test_chroot, args, libraries, username, env)
+    runner.run("test_missing policy", test_missing, args, libraries, username, env, {POLICY},
+               "the policy file", lambda ub: f"no policy at {POLICY} inside the chroot {ub.root}")
     lib = "libyang.so.2" if "libyang.so.2" in libraries else sorted(libraries)[0]
-    test_missing(args, libraries, username, env, {libraries[lib]}, lib,
-                 lambda ub: f"{lib}: cannot open shared object file")
-    print(f"{len(FAILURES)} failure(s)")
-    return 1 if FAILURES else 0
+    runner.run(f"test_missing {lib}", test_missing, args, libraries, username, env,
+               {libraries[lib]}, lib, lambda ub: f"{lib}: cannot open shared object file")
+    return runner.status()
 
 
 if __name__ == "__main__":

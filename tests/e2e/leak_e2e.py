@@ -37,7 +37,8 @@ import dns.rcode
 import dns.rdatatype
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
-from checks import FAILURES, check  # noqa: E402
+from checks import check  # noqa: E402
+from runner import Runner, arguments, parse  # noqa: E402
 from unbound_config import Unbound, Upstream  # noqa: E402
 
 QUERY_TIMEOUT = 3.0
@@ -433,42 +434,38 @@ def test_reload_keep_cache(args, up):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--unbound", required=True)
+    ap = arguments(__doc__, argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--unbound-control", help="default: unbound-control next to --unbound")
-    ap.add_argument("--module", required=True)
-    ap.add_argument("--zones", required=True)
     ap.add_argument("--typoguard", required=True, help="the typoguard CLI (validate, check)")
     ap.add_argument("--python", default=sys.executable, help="interpreter for slow_upstream.py")
-    args = ap.parse_args()
-    args.module = os.path.abspath(args.module)
-    args.zones = os.path.abspath(args.zones)
+    args = parse(ap)
     if not args.unbound_control:
         args.unbound_control = os.path.join(os.path.dirname(args.unbound), "unbound-control")
-    t0 = time.monotonic()
+    runner = Runner()
     up = Upstream(args.python, args.zones)
     try:
+        # The first four share one resolver (with the validator), started once.
         ub = Unbound(args.unbound, args.unbound_control, args.module, up.port)
         try:
             if started(ub, "validator"):
-                test_internal_lookup(ub, up)
-                test_cache(ub, up)
-                test_join_race(ub, up)
-                test_dead_upstream(ub)
+                runner.run("test_internal_lookup", test_internal_lookup, ub, up)
+                runner.run("test_cache", test_cache, ub, up)
+                runner.run("test_join_race", test_join_race, ub, up)
+                runner.run("test_dead_upstream", test_dead_upstream, ub)
                 check(ub.proc.poll() is None, "[validator] unbound still running", log_lines(ub))
         finally:
             ub.stop()
-        test_cname(args, up, "validator CD=0", validator=True, mail_cd=False)
-        test_cname(args, up, "validator CD=1", validator=True, mail_cd=True)
-        test_cname(args, up, "no validator", validator=False, mail_cd=False)
-        test_serve_expired(args, up)
-        test_reload_keep_cache(args, up)
+        runner.run("test_cname validator CD=0", test_cname, args, up, "validator CD=0",
+                   validator=True, mail_cd=False)
+        runner.run("test_cname validator CD=1", test_cname, args, up, "validator CD=1",
+                   validator=True, mail_cd=True)
+        runner.run("test_cname no validator", test_cname, args, up, "no validator",
+                   validator=False, mail_cd=False)
+        runner.run("test_serve_expired", test_serve_expired, args, up)
+        runner.run("test_reload_keep_cache", test_reload_keep_cache, args, up)
     finally:
         up.stop()
-    print(f"{len(FAILURES)} failure(s) in {time.monotonic() - t0:.1f}s")
-    for f in FAILURES:
-        print("  failed: " + f)
-    return 1 if FAILURES else 0
+    return runner.status()
 
 
 if __name__ == "__main__":

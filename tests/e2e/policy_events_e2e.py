@@ -12,13 +12,10 @@ written.
 
 Usage: policy_events_e2e.py --unbound PREFIX/sbin/unbound --module typoguard.so --zones DIR
 Exit 0 when every check passes, 1 otherwise."""
-import argparse
 import json
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import time
 
 import dns.message
@@ -29,7 +26,10 @@ import dns.rdatatype
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import unbound_e2e as e2e  # noqa: E402
-from unbound_e2e import FAILURES, Unbound, check, describe, print_module_log  # noqa: E402
+from unbound_e2e import Unbound, check, describe, print_module_log  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+from runner import main  # noqa: E402
 
 EVENT_WAIT = 8.0   # seconds an event may take to reach the file (async writer)
 WATCH_WAIT = 8.0   # seconds a policy file change may take to be swapped in (1 s polling)
@@ -337,24 +337,6 @@ def test_rotation_and_unwritable(args, work):
         ub.stop()
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--unbound", required=True)
-    ap.add_argument("--module", required=True)
-    ap.add_argument("--zones", required=True)
-    args = ap.parse_args()
-    args.module = os.path.abspath(args.module)
-    args.zones = os.path.abspath(args.zones)
-    work = tempfile.mkdtemp(prefix="tg-e2e-events-")
-    try:
-        test_events(args, work)
-        test_watch_and_bad_policy(args, work)
-        test_rotation_and_unwritable(args, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(FAILURES)} failure(s)")
-    return 1 if FAILURES else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, [test_events, test_watch_and_bad_policy, test_rotation_and_unwritable],
+                  work_prefix="tg-e2e-events-"))

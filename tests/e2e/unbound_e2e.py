@@ -7,7 +7,6 @@ Usage: unbound_e2e.py --unbound PREFIX/sbin/unbound --module typoguard.so --zone
        --typoguard build/policy/typoguard
 Exit 0 when every check passes, 1 otherwise. Each daemon is started with -d, waited for with a
 bounded timeout and stopped by its own PID in a finally block."""
-import argparse
 import json
 import os
 import shutil
@@ -23,7 +22,8 @@ import dns.rcode
 import dns.rdatatype
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
-from checks import FAILURES, check  # noqa: E402
+from checks import check  # noqa: E402
+from runner import main  # noqa: E402
 from unbound_process import UnboundInstance, remote_control_clause, server_clause  # noqa: E402
 
 QUERY_TIMEOUT = 3.0
@@ -389,27 +389,13 @@ def test_no_policy(args):
                    [missing, "(from TYPOGUARD_POLICY)", "No such file or directory", DEFAULT_POLICY_PATH])
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--unbound", required=True)
-    ap.add_argument("--module", required=True)
-    ap.add_argument("--zones", required=True)
+def options(ap):
     ap.add_argument("--typoguard", required=True, help="the typoguard CLI (validate)")
     ap.add_argument("--other-daemon-module", default="",
                     help="the module built to expect another unbound build (daemon check)")
-    args = ap.parse_args()
-    args.module = os.path.abspath(args.module)
-    args.zones = os.path.abspath(args.zones)
-    test_answers(args)
-    test_sinkhole(args)
-    test_no_policy(args)
-    test_bad_policy(args)
-    test_unknown_builtin(args)
-    test_not_first(args)
-    test_other_daemon(args)
-    print(f"{len(FAILURES)} failure(s)")
-    return 1 if FAILURES else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, [test_answers, test_sinkhole, test_no_policy, test_bad_policy,
+                            test_unknown_builtin, test_not_first, test_other_daemon],
+                  add_arguments=options))

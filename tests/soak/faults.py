@@ -15,12 +15,9 @@ expected behaviour written next to it (docs/reliability.md repeats them):
 
 Usage: faults.py --unbound PREFIX/sbin/unbound --module typoguard.so --zones zones/e2e
 Exit 0 when every check passes, 1 otherwise. Daemons are stopped by their own PIDs."""
-import argparse
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 
 import dns.rcode
@@ -28,8 +25,9 @@ import dns.rcode
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "harness"))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
-from checks import FAILURES, check  # noqa: E402
+from checks import check  # noqa: E402
 from policy_events_e2e import policy, read_events, wait_for  # noqa: E402
+from runner import main  # noqa: E402
 from unbound_e2e import Unbound, describe  # noqa: E402
 from unbound_process import stop  # noqa: E402
 
@@ -162,24 +160,6 @@ def test_clock_jumps(args, work):
         ub.stop()
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--unbound", required=True)
-    ap.add_argument("--module", required=True)
-    ap.add_argument("--zones", required=True)
-    args = ap.parse_args()
-    args.module = os.path.abspath(args.module)
-    args.zones = os.path.abspath(args.zones)
-    work = tempfile.mkdtemp(prefix="tg-faults-")
-    try:
-        test_disk_full(args, work)
-        test_policy_file_faults(args, work)
-        test_clock_jumps(args, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(FAILURES)} failure(s)")
-    return 1 if FAILURES else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, [test_disk_full, test_policy_file_faults, test_clock_jumps],
+                  work_prefix="tg-faults-"))

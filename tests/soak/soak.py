@@ -12,17 +12,14 @@ and every blocked answer the clients saw is in the event log or counted as dropp
 Usage: soak.py --unbound PREFIX/sbin/unbound --module typoguard.so --zones zones/e2e
                [--duration 600] [--rotate 30] [--senders 4]
 Exit 0 when every check passes, 1 otherwise. The daemon is stopped by its own PID."""
-import argparse
 import glob
 import json
 import os
 import random
 import re
-import shutil
 import socket
 import struct
 import sys
-import tempfile
 import threading
 import time
 
@@ -31,7 +28,8 @@ import dns.message
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "harness"))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
-from checks import FAILURES, check  # noqa: E402
+from checks import check  # noqa: E402
+from runner import main  # noqa: E402
 from unbound_e2e import Unbound  # noqa: E402
 from unbound_process import stop  # noqa: E402
 
@@ -144,18 +142,15 @@ def count_events(pattern):
     return lines
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--unbound", required=True)
-    ap.add_argument("--module", required=True)
-    ap.add_argument("--zones", required=True)
+def options(ap):
     ap.add_argument("--duration", type=float, default=600.0)
     ap.add_argument("--rotate", type=float, default=30.0)
     ap.add_argument("--senders", type=int, default=4, help="sender threads per source address")
     ap.add_argument("--max-drift", type=float, default=0.05)
-    args = ap.parse_args()
+
+
+def test_soak(args, work):
     ub = None
-    work = tempfile.mkdtemp(prefix="tg-soak-")
     try:
         work_policy = os.path.join(work, "policy.json")
         events = os.path.join(work, "events.jsonl")
@@ -169,7 +164,7 @@ def main():
         ready = ub.wait_ready()
         check(ready, "unbound with typoguard starts (num-threads: 2)", ub.log()[-3000:])
         if not ready:
-            return 1
+            return
         totals = Totals()
         start = time.monotonic()
         stop_at = start + args.duration
@@ -250,10 +245,7 @@ def main():
     finally:
         if ub is not None:
             ub.stop()
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(FAILURES)} failure(s)")
-    return 1 if FAILURES else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, [test_soak], work_prefix="tg-soak-", add_arguments=options))

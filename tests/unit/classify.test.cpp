@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "catch_compat.hpp"
-#include "name/psl.hpp"
 #include "name/utf8.hpp"
 #include "vector_policy.hpp"
 
@@ -92,73 +91,4 @@ TEST_CASE("evidence says what changed", "[classify]") {
   CHECK(s->classify("amry.mil").evidence == "'r' and 'm' swapped at position 2");
   CHECK(s->classify("anything.ml").evidence ==
         "under blocked suffix 'ml': the DoD blocks all of .ml");
-}
-
-TEST_CASE("wire-format names", "[classify][wire]") {
-  const auto s = tg::test::vector_snapshot();
-  const auto& psl = tg::PublicSuffixList::instance();
-  SECTION("a normal name") {
-    const std::uint8_t wire[] = {4, 'A', 'r', 'M', 'y', 2, 'm', 'l', 0};
-    const tg::NameInfo n = tg::analyse_wire_name(wire, sizeof wire, psl, false);
-    CHECK_FALSE(n.malformed);
-    CHECK(n.ascii() == "army.ml");
-    CHECK(s->classify(n).technique == tg::Technique::SuffixTypo);
-  }
-  SECTION("a dot byte inside a label is not a separator") {
-    const std::uint8_t wire[] = {5, 'a', 'r', '.', 'm', 'y', 3, 'm', 'i', 'l', 0};
-    const tg::NameInfo n = tg::analyse_wire_name(wire, sizeof wire, psl, false);
-    CHECK(n.labels.size() == 2);
-    CHECK(s->classify(n).verdict == tg::Verdict::Clean);
-  }
-  SECTION("truncated and compressed names are malformed, not fatal") {
-    const std::uint8_t truncated[] = {10, 'a', 'r', 'm'};
-    CHECK(tg::analyse_wire_name(truncated, sizeof truncated, psl, false).malformed);
-    const std::uint8_t pointer[] = {0xc0, 0x0c};
-    CHECK(tg::analyse_wire_name(pointer, sizeof pointer, psl, false).malformed);
-    const std::uint8_t no_root[] = {4, 'a', 'r', 'm', 'y'};
-    const tg::NameInfo n = tg::analyse_wire_name(no_root, sizeof no_root, psl, false);
-    CHECK(n.malformed);
-    CHECK(s->classify(n).verdict == tg::Verdict::Clean);
-  }
-  SECTION("every byte value in a label") {
-    for (int b = 0; b < 256; ++b) {
-      const std::uint8_t wire[] = {4,   'a', static_cast<std::uint8_t>(b), 'm', 'y', 3, 'm', 'i',
-                                   'l', 0};
-      const tg::NameInfo n = tg::analyse_wire_name(wire, sizeof wire, psl, false);
-      const tg::Match m = s->classify(n);
-      CHECK(m.verdict != tg::Verdict::Allowed);
-    }
-  }
-}
-
-TEST_CASE("escape_name is pure ASCII and reversible in form", "[name]") {
-  CHECK(tg::escape_name("army.ml") == "army.ml");
-  CHECK(tg::escape_name(std::string("a\0b", 3)) == "a\\000b");
-  CHECK(tg::escape_name("a b\"\\") == "a\\032b\\034\\092");
-  CHECK(tg::escape_name("\xd0\xb0") == "\\208\\176");
-}
-
-TEST_CASE("decode_utf8 accepts well-formed sequences only", "[name]") {
-  CHECK(tg::decode_utf8("a", 0).code_point == U'a');
-  const tg::Utf8Char cyr = tg::decode_utf8("\xd0\xb0", 0);
-  CHECK(cyr.valid);
-  CHECK(cyr.code_point == U'\u0430');
-  CHECK(cyr.length == 2);
-  CHECK(tg::decode_utf8("\xf0\x9f\x98\x80", 0).code_point == U'\U0001F600');
-  CHECK_FALSE(tg::decode_utf8("\xc0\xaf", 0).valid);      // overlong '/'
-  CHECK_FALSE(tg::decode_utf8("\xed\xa0\x80", 0).valid);  // surrogate
-  CHECK_FALSE(tg::decode_utf8("\xd0", 0).valid);          // truncated
-  CHECK_FALSE(tg::decode_utf8("\xff", 0).valid);
-  CHECK(tg::decode_utf8("\xff", 0).length == 1);
-}
-
-TEST_CASE("a name of empty labels has no registrable label", "[name]") {
-  const std::uint8_t wire[] = {0};
-  const tg::NameInfo root =
-      tg::analyse_wire_name(wire, sizeof wire, tg::PublicSuffixList::instance(), false);
-  CHECK(root.registrable_index() == root.labels.size());
-  const tg::NameInfo empty_label =
-      tg::analyse_name(std::string(1, '\0'), tg::PublicSuffixList::instance(), false);
-  CHECK(empty_label.registrable_index() == empty_label.labels.size());
-  CHECK(tg::test::vector_snapshot()->classify(empty_label).verdict == tg::Verdict::Clean);
 }

@@ -18,27 +18,11 @@
 #include "name/psl.hpp"
 #include "variants/variants.hpp"
 #include "vector_policy.hpp"
+#include "wire.hpp"
 
 namespace {
 
-/// "a.b.c" -> wire format; empty when a label is empty or longer than 63.
-std::vector<std::uint8_t> to_wire(std::string_view text) {
-  std::vector<std::uint8_t> wire;
-  if (text.ends_with('.')) text.remove_suffix(1);
-  std::size_t start = 0;
-  while (!text.empty()) {
-    const std::size_t dot = text.find('.', start);
-    const std::string_view label =
-        text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (label.empty() || label.size() > 63) return {};
-    wire.push_back(static_cast<std::uint8_t>(label.size()));
-    wire.insert(wire.end(), label.begin(), label.end());
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  wire.push_back(0);
-  return wire;
-}
+using tg::test::to_wire;
 
 /// The first column of a CSV vector file, header skipped.
 std::vector<std::string> vector_names(const std::string& file) {
@@ -212,50 +196,6 @@ void check_clears_random_names(const tg::Snapshot& s, std::mt19937& rng, Tally& 
 
 }  // namespace
 
-TEST_CASE("screen: substring hashes equal hash_bytes and hash_without", "[screen]") {
-  std::mt19937 rng(1);
-  for (int round = 0; round < 300; ++round) {
-    std::string s;
-    const std::size_t n = rng() % 200;
-    for (std::size_t i = 0; i < n; ++i) s.push_back(static_cast<char>(rng() % 256));
-    const tg::PrefixHashes h(s);
-    const tg::DeletionHashes d(s);
-    CHECK(d.whole() == tg::hash_bytes(s));
-    for (int k = 0; k < 20 && n > 0; ++k) {
-      const std::size_t a = rng() % (n + 1);
-      const std::size_t b = a + rng() % (n - a + 1);
-      CHECK(h.hash(a, b) == tg::hash_bytes(std::string_view(s).substr(a, b - a)));
-      if (b > a) {
-        const std::size_t skip = a + rng() % (b - a);
-        CHECK(h.hash_without(a, b, skip) ==
-              tg::hash_without(std::string_view(s).substr(a, b - a), skip - a));
-        CHECK(d.without(skip) == tg::hash_without(s, skip));
-        std::vector<std::uint64_t> swept;
-        CHECK_FALSE(h.any_without(a, b, [&](std::uint64_t x) {
-          swept.push_back(x);
-          return false;
-        }));
-        REQUIRE(swept.size() == b - a);
-        for (std::size_t i = a; i < b; ++i) CHECK(swept[i - a] == h.hash_without(a, b, i));
-        std::size_t calls = 0;
-        CHECK(h.any_without(a, b, [&](std::uint64_t) { return ++calls == 1; }));
-        CHECK(calls == 1);
-        const std::size_t from = a + rng() % (b - a + 1);
-        swept.clear();
-        CHECK_FALSE(h.any_without_from(a, b, from, [&](std::uint64_t x) {
-          swept.push_back(x);
-          return false;
-        }));
-        REQUIRE(swept.size() == b - from);
-        for (std::size_t i = from; i < b; ++i) CHECK(swept[i - from] == h.hash_without(a, b, i));
-      }
-    }
-  }
-  const std::string longer(300, 'x');  // past PrefixHashes::kMax: DeletionHashes falls back
-  CHECK(tg::DeletionHashes(longer).without(7) == tg::hash_without(longer, 7));
-  CHECK(tg::DeletionHashes(longer).whole() == tg::hash_bytes(longer));
-}
-
 TEST_CASE("screen: the fingerprint set never misses a hash it holds", "[screen]") {
   tg::FingerprintSet empty;
   CHECK_FALSE(empty.contains(0));
@@ -348,49 +288,6 @@ TEST_CASE("screen: large tables are 2 MiB-aligned huge-page mappings, small ones
   large.assign(kLarge * 2, 4);
   CHECK(reinterpret_cast<std::uintptr_t>(large.data()) % Alloc::kHuge == 0);
   CHECK(large[kLarge * 2 - 1] == 4);
-}
-
-TEST_CASE("screen: plain names are read lower-cased, anything else is refused", "[screen]") {
-  const tg::HomoglyphTable& glyphs = tg::HomoglyphTable::instance();
-  tg::PlainName n;
-  const auto wire = to_wire("Mail.ARMY-1_x.ml");
-  REQUIRE(n.read(wire.data(), wire.size(), glyphs));
-  CHECK(n.text() == "mail.army-1_x.ml");
-  CHECK(n.label_count() == 3);
-  CHECK(n.label(0) == "mail");
-  CHECK(n.label(1) == "army-1_x");
-  CHECK(n.label(2) == "ml");
-  CHECK(n.tail(1) == "army-1_x.ml");
-  CHECK(n.label_start(3) == n.text().size() + 1);
-
-  const auto refused = [&](std::vector<std::uint8_t> w) {
-    return !n.read(w.data(), w.size(), glyphs);
-  };
-  CHECK(refused({0}));                                  // the root
-  CHECK(refused({}));                                   // nothing
-  CHECK(refused({4, 'a', 'r', 'm', 'y'}));              // no root label
-  CHECK(refused({4, 'a', 'r'}));                        // label runs past the end
-  CHECK(refused({4, 'a', 'r', 'm', 'y', 0xc0, 0x0c}));  // compression pointer
-  CHECK(refused({1, 'a', 0, 1, 'b', 0}));               // bytes after the root
-  CHECK(refused(to_wire("xn--rmy-5cd.mil")));           // IDNA must read it
-  CHECK(refused(to_wire("a.XN--80ak6aa92e.com")));
-  CHECK(refused(to_wire("a b.com")));
-  CHECK(refused({3, 'a', '.', 'b', 0}));  // a dot inside a label
-  CHECK(refused({2, 0xd0, 0xb0, 0}));     // UTF-8
-  CHECK(refused({1, '*', 0}));
-  const auto labels = [](int count) {
-    std::vector<std::uint8_t> w;
-    for (int i = 0; i < count; ++i) {
-      w.push_back(1);
-      w.push_back('a');
-    }
-    w.push_back(0);
-    return w;
-  };
-  CHECK_FALSE(refused(labels(127)));  // 127 labels, 253 bytes
-  CHECK(refused(labels(128)));        // 255 bytes of presentation
-  const auto xn = to_wire("xn-a.com");
-  CHECK(n.read(xn.data(), xn.size(), glyphs));
 }
 
 TEST_CASE("screen: ASCII visual keys equal key(), label by label", "[screen]") {

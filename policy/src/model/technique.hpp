@@ -11,6 +11,18 @@
 
 namespace tg {
 
+// Adding a technique touches, in this order (tests/unit/technique.test.cpp and the vector and
+// variants tests fail until the engine side and the YANG side agree):
+//   1. this enum (at the end), kTechniqueCount and kPrecedence below;
+//   2. technique_name's table (technique.cpp), and is_label_edit / TechniqueSet::defaults;
+//   3. the `technique` typedef's enum in policy/yang/typoguard@<revision>.yang (same value);
+//   4. the probe in classify/classifier.cpp (ProtectedIndex::Query) and, when it needs its
+//      own keys, the tables ProtectedIndex builds;
+//   5. the mirrored probe in classify/screen.cpp, or the screen hides the new look-alikes;
+//   6. its generator in variants/variants.cpp;
+//   7. docs/detection.md (technique table, precedence), the lists in docs/policy-reference.md
+//      and docs/event-log.md, and rows in tests/vectors/detection.csv.
+
 /// One way a name can imitate a protected domain (see docs/detection.md for each).
 enum class Technique : std::uint8_t {
   None = 0,
