@@ -112,37 +112,15 @@ void Engine::reload() {
   target_event_log(*snapshot_.load());
 }
 
-// The per-thread copy of the engine's shared_ptr, taken again when the engine or its policy
-// generation changed: spares every query the atomic shared_ptr's lock and reference count
-// (four atomic operations on one cache line that all resolver threads share). Reloads store
-// the snapshot before they raise the generation, and the generation is read first, so a
-// thread never keeps an older snapshot under a newer generation. A thread holds a superseded
-// snapshot until its next call (or its exit): a policy's worth of memory per idle thread.
-const Snapshot& Engine::current() const {
-  struct Cached {
-    std::uint64_t engine = 0;
-    std::uint64_t generation = 0;
-    std::shared_ptr<const Snapshot> snapshot;
-  };
-  thread_local Cached cached;
-  const std::uint64_t generation = generation_.load(std::memory_order_acquire);
-  if (cached.engine != id_ || cached.generation != generation || !cached.snapshot) {
-    cached.snapshot = snapshot_.load();
-    cached.engine = id_;
-    cached.generation = generation;
-  }
-  return *cached.snapshot;
-}
-
 Evaluation Engine::evaluate(std::span<const std::uint8_t> qname, std::uint16_t qtype,
                             std::span<const ClientAddress> clients) const {
   const Snapshot& snap = current();
-  Evaluation e;
-  e.policy = &snap.policy();
+  const Policy& policy = snap.policy();
   const NameInfo name = analyse_wire_name(qname.data(), qname.size(), PublicSuffixList::instance(),
-                                          e.policy->private_suffixes);
-  e.match = snap.classify(name);
-  if (e.match.is_lookalike()) e.decision = decide_for_clients(e.match, *e.policy, qtype, clients);
+                                          policy.private_suffixes);
+  // Built in place: the match's strings are neither copied nor moved.
+  Evaluation e{snap.classify(name), ClientsDecision{}, &policy};
+  if (e.match.is_lookalike()) e.decision = decide_for_clients(e.match, policy, qtype, clients);
   return e;
 }
 

@@ -146,8 +146,30 @@ class Engine {
   [[nodiscard]] EngineStats stats() const noexcept;
 
   /// The snapshot in force as the calling thread sees it (a per-thread reference, renewed when
-  /// the generation changed); valid until the same thread calls the engine again.
-  [[nodiscard]] const Snapshot& current() const;
+  /// the generation changed); valid until the same thread calls the engine again. Throws only
+  /// when the thread's cache cannot be set up (std::bad_alloc).
+  [[nodiscard]] const Snapshot& current() const {
+    // A per-thread copy of the shared_ptr, taken again when the engine or its policy
+    // generation changed: spares every query the atomic shared_ptr's lock and reference count
+    // (four atomic operations on one cache line that all resolver threads share). Reloads
+    // store the snapshot before they raise the generation, and the generation is read first,
+    // so a thread never keeps an older snapshot under a newer generation. A thread holds a
+    // superseded snapshot until its next call (or its exit): a policy's worth of memory per
+    // idle thread. Defined here so that the query path inlines it.
+    struct Cached {
+      std::uint64_t engine = 0;
+      std::uint64_t generation = 0;
+      std::shared_ptr<const Snapshot> snapshot;
+    };
+    thread_local Cached cached;
+    const std::uint64_t generation = generation_.load(std::memory_order_acquire);
+    if (cached.engine != id_ || cached.generation != generation || !cached.snapshot) {
+      cached.snapshot = snapshot_.load();
+      cached.engine = id_;
+      cached.generation = generation;
+    }
+    return *cached.snapshot;
+  }
 
  private:
   Engine(std::string policy_path, std::shared_ptr<const Snapshot> snapshot);
