@@ -1727,14 +1727,6 @@ std::optional<std::string> read_file(const fs::path& file, std::string& why) {
 
 }  // namespace
 
-std::string PolicyError::to_string() const {
-  std::string out = file;
-  if (line > 0) out += (out.empty() ? "line " : ":") + std::to_string(line);
-  if (!data_path.empty()) out += (out.empty() ? "" : ": ") + data_path;
-  if (!message.empty()) out += (out.empty() ? "" : ": ") + message;
-  return out;
-}
-
 LoadResult load_policy_text(std::string_view text, PolicyFormat format,
                             std::string_view origin) noexcept {
   std::string name;

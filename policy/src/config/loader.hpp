@@ -10,24 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include "config/policy_error.hpp"
 #include "model/policy.hpp"
 
 namespace tg {
-
-/// One problem found in a policy, phrased for a policy author.
-struct PolicyError {
-  std::string file;  ///< path as given, or "builtin:demo" / "<string>"
-  int line = 0;      ///< 1-based; 0 when unknown
-  std::string
-      data_path;  ///< YANG data path, e.g. "/typoguard:policy/protected-domain[name='x']/name"
-  std::string message;  ///< what is wrong, in words ("... is not a registrable domain ...")
-
-  /// "file:line: data_path: message" (parts that are unknown are left out).
-  [[nodiscard]] std::string to_string() const;
-};
-
-/// Input formats libyang accepts for a policy.
-enum class PolicyFormat { Json, Xml };
 
 /// Either a policy or the errors that prevented it (never both, never neither).
 struct LoadResult {
