@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// A validated libyang data tree turned into the typed Policy, with the checks YANG cannot
+// express (registrable domains, canonical A-labels, prefixes without host bits and without
+// overlaps, allow-list entries that can matter, sinkhole with an address, a policy that does
+// something).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <libyang/libyang.h>
+
+#include "config/policy_error.hpp"
+#include "config/source_text.hpp"
+#include "model/policy.hpp"
+
+namespace tg::config {
+
+/// Builds one Policy. Borrows `source` and `errors`, which must outlive it; every problem
+/// found is appended to `errors` with the file, line and data path, and the Policy returned
+/// is then to be discarded. Throws only std::bad_alloc.
+class PolicyBuilder {
+ public:
+  PolicyBuilder(const SourceText& source, std::string file, std::vector<PolicyError>& errors);
+
+  /// The Policy of `root` (the typoguard:policy node of a tree that passed validation).
+  /// Policy::source is left empty, and Policy::revision too when the file has none.
+  [[nodiscard]] Policy build(const lyd_node* root);
+
+ private:
+  void fail(const lyd_node* node, std::string message, std::optional<std::string_view> value = {});
+  void check_a_labels(const lyd_node* node);
+  void read_protected(const lyd_node* root, Policy& p);
+  void read_blocked(const lyd_node* root, Policy& p);
+  void read_allow(const lyd_node* root, Policy& p);
+  void read_client_groups(const lyd_node* root, Policy& p);
+  void read_scope(const lyd_node* root, Policy& p);
+  void read_answer(const lyd_node* root, Policy& p);
+  void cross_checks(const lyd_node* root, const Policy& p);
+  [[nodiscard]] std::vector<const lyd_node*> children_of(const lyd_node* parent,
+                                                         std::string_view name) const;
+
+  const SourceText& source_;
+  std::string file_;
+  std::vector<PolicyError>& errors_;
+  std::vector<const lyd_node*> blocked_nodes_;
+  std::vector<const lyd_node*> allow_nodes_;
+};
+
+}  // namespace tg::config
