@@ -6,7 +6,12 @@
 // The message patterns were written against Debian 12's libyang2 2.1.x (2.1.30) and adapted
 // to Debian 13's libyang 3 (commits "Policy loader compiles against libyang 3", "Policy errors
 // on libyang 3 read as on libyang 2"; the differences are marked where they are matched).
-// libyang's messages are not a stable interface.
+// libyang's messages are not a stable interface, so each pattern matched in translate(), and
+// the message checks inside other_value_error() and wrong_json_kind(), has a case under
+// tests/policy/invalid whose .expect message only the re-phrasing produces (the fallback keeps
+// libyang's words): a pattern that stops matching after a libyang upgrade fails the unit test
+// "every invalid policy fails with its expected message, data path and line". "Empty JSON
+// file" is libyang 3's alone (empty-file.json; libyang 2 parses it to no policy).
 #pragma once
 
 #include <optional>
