@@ -577,6 +577,31 @@ TEST_CASE("protect lists: one domain a line, defaults for the rest", "[policy]")
   }
 }
 
+TEST_CASE("a policy of protected domains gets the YANG defaults", "[policy]") {
+  const std::vector<std::string> domains{"af.mil", "army.mil"};
+  const tg::LoadResult r = tg::load_protected_domains(domains, "<command line>");
+  INFO(errors_text(r));
+  REQUIRE(r.ok());
+  CHECK(r.policy->source == "<command line>");
+  CHECK(r.policy->revision.starts_with("sha256:"));
+  REQUIRE(r.policy->protected_domains.size() == 2);
+  CHECK(r.policy->protected_domains[0].name == "af.mil");
+  CHECK(r.policy->protected_domains[0].short_label_length == 4);
+  CHECK(r.policy->protected_domains[0].techniques == tg::TechniqueSet::defaults());
+  CHECK(r.policy->query_types == std::vector<std::uint16_t>{15, 1, 28});
+  CHECK(r.policy->answers.ttl == 60);
+
+  // Names are checked before they go into the policy text: no JSON can be smuggled in.
+  const std::vector<std::string> bad{R"(army.mil"},{"name":"navy.mil)"};
+  const tg::LoadResult e = tg::load_protected_domains(bad, "<command line>");
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.errors.front().message.find("invalid domain name") != std::string::npos);
+  const std::vector<std::string> suffix{"mil"};
+  const tg::LoadResult f = tg::load_protected_domains(suffix, "<command line>");
+  REQUIRE_FALSE(f.ok());
+  CHECK(f.errors.front().message.find("is a public suffix") != std::string::npos);
+}
+
 TEST_CASE("PolicyError::to_string leaves out unknown parts", "[policy]") {
   CHECK(tg::PolicyError{"p.json", 7, "/typoguard:policy/mode", "bad"}.to_string() ==
         "p.json:7: /typoguard:policy/mode: bad");

@@ -142,6 +142,17 @@ LoadResult load_text(std::string_view text, PolicyFormat format, const std::stri
   return result;
 }
 
+/// The policy text protecting `names`, every other setting left to the YANG defaults. The
+/// names must have passed domain_syntax_problem(), so they need no JSON escaping.
+std::string protect_json(const std::vector<std::string>& names) {
+  std::string json = R"({"typoguard:policy":{"protected-domain":[)";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    json += (i == 0 ? R"({"name":")" : R"(,{"name":")") + names[i] + R"("})";
+  }
+  json += "]}}";
+  return json;
+}
+
 LoadResult internal_error(const std::string& origin, const char* what) {
   LoadResult r;
   r.errors.push_back(
@@ -261,6 +272,27 @@ LoadResult load_default_policy() noexcept {
   return load_policy_text(default_policy_json(), PolicyFormat::Json, kDemoPolicyName);
 }
 
+LoadResult load_protected_domains(std::span<const std::string> domains,
+                                  std::string_view origin) noexcept {
+  std::string name;
+  try {
+    name = std::string(origin);
+    LoadResult result;
+    for (const std::string& domain : domains) {
+      if (const auto problem = domain_syntax_problem(domain)) {
+        result.errors.push_back(PolicyError{
+            name, 0, {}, "invalid domain name " + in_quotes(domain) + ": it " + *problem});
+      }
+    }
+    if (!result.errors.empty()) return result;
+    return load_text(protect_json({domains.begin(), domains.end()}), PolicyFormat::Json, name);
+  } catch (const std::exception& e) {
+    return internal_error(name, e.what());
+  } catch (...) {
+    return internal_error(name, "unknown exception");
+  }
+}
+
 LoadResult load_protect_list(const fs::path& file) noexcept {
   std::string name;
   try {
@@ -328,13 +360,7 @@ LoadResult load_protect_list(const fs::path& file) noexcept {
     }
     if (!result.errors.empty()) return result;
 
-    // The names passed the domain-name syntax check, so they need no JSON escaping.
-    std::string json = R"({"typoguard:policy":{"protected-domain":[)";
-    for (std::size_t i = 0; i < domains.size(); ++i) {
-      json += (i == 0 ? R"({"name":")" : R"(,{"name":")") + domains[i].first + R"("})";
-    }
-    json += "]}}";
-    LoadResult loaded = load_text(json, PolicyFormat::Json, name);
+    LoadResult loaded = load_text(protect_json(names), PolicyFormat::Json, name);
     if (loaded.policy) loaded.policy->revision = "sha256:" + sha256_hex(*data);
     for (PolicyError& e : loaded.errors) e.line = 0;
     return loaded;

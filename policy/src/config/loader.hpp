@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,13 @@ inline constexpr std::string_view kDemoPolicyName = "builtin:demo";
 /// allowed); nothing loads it unless asked for by name. Validated like any file; a failure here
 /// is a build defect.
 [[nodiscard]] LoadResult load_default_policy() noexcept;
+
+/// A policy protecting `domains` (lower-case A-labels) with every other setting at its YANG
+/// default, e.g. for a command given one domain and no policy. Policy::source is `origin`,
+/// Policy::revision "sha256:" of the policy text built. Never throws: a name that is not a
+/// registrable domain comes back as an error.
+[[nodiscard]] LoadResult load_protected_domains(std::span<const std::string> domains,
+                                                std::string_view origin) noexcept;
 
 /// A policy protecting each listed domain with every other setting at its default
 /// (`typoguard check --protect-file`). Lines: a domain each; '#' starts a comment.
