@@ -254,7 +254,26 @@ TEST_CASE("JSON and XML of the same policy load to equal policies", "[policy]") 
   }
 }
 
+TEST_CASE("a default-constructed Policy carries none of the YANG defaults", "[policy]") {
+  // The loader is the one place the YANG defaults come from: were they repeated as member
+  // initialisers, the test below could not tell whether libyang applied them.
+  const tg::Policy p{};
+  CHECK(p.query_types.empty());
+  CHECK_FALSE(p.extended_dns_error);
+  CHECK(p.answers.mx == tg::AnswerSettings::MxKind::None);
+  CHECK(p.answers.mx_preference == 0);
+  CHECK(p.answers.ttl == 0);
+  CHECK(p.answers.soa_mname.empty());
+  CHECK(p.answers.soa_rname.empty());
+  CHECK(tg::ProtectedDomain{}.short_label_length == 0);
+  CHECK(tg::ProtectedDomain{}.techniques.empty());
+}
+
 TEST_CASE("defaults are filled in from the YANG module", "[policy]") {
+  // Each value checked differs from the neutral one of a default-constructed Policy, except
+  // mode, action and psl-private-section, whose YANG defaults are the zero values: the
+  // builder reports a defaulted node missing from the tree as an internal error, so without
+  // libyang's defaults this load fails.
   const fs::path file = kTestData / "policy" / "valid" / "minimal.json";
   const tg::Policy p = load_ok(file);
   CHECK(p.source == file.string());

@@ -19,11 +19,13 @@ std::string value_of(const lyd_node* node) {
   return v == nullptr ? std::string() : std::string(v);
 }
 
-std::uint64_t number_of(const lyd_node* node, std::uint64_t fallback) {
+std::optional<std::uint64_t> number_of(const lyd_node* node) {
+  if (node == nullptr) return std::nullopt;
   const std::string v = value_of(node);
   std::uint64_t out = 0;
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  return (node == nullptr || ec != std::errc() || end != v.data() + v.size()) ? fallback : out;
+  if (ec != std::errc() || end != v.data() + v.size()) return std::nullopt;
+  return out;
 }
 
 bool named(const lyd_node* node, std::string_view name) noexcept {

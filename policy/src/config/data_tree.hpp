@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,8 +23,8 @@ namespace tg::config {
 /// The canonical value of a term node; empty for null or a non-term node.
 [[nodiscard]] std::string value_of(const lyd_node* node);
 
-/// The unsigned value of a validated integer leaf; `fallback` when absent or unparsable.
-[[nodiscard]] std::uint64_t number_of(const lyd_node* node, std::uint64_t fallback);
+/// The unsigned value of a validated integer leaf; nullopt when absent or unparsable.
+[[nodiscard]] std::optional<std::uint64_t> number_of(const lyd_node* node);
 
 /// True when `node` is a data node of the schema node called `name`.
 [[nodiscard]] bool named(const lyd_node* node, std::string_view name) noexcept;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -22,6 +23,19 @@ namespace {
 std::optional<PolicyAction> parse_action(std::string_view v) {
   if (v == "nxdomain") return PolicyAction::NxDomain;
   if (v == "sinkhole") return PolicyAction::Sinkhole;
+  return std::nullopt;
+}
+
+std::optional<Mode> parse_mode(std::string_view v) {
+  if (v == "enforce") return Mode::Enforce;
+  if (v == "monitor") return Mode::Monitor;
+  return std::nullopt;
+}
+
+std::optional<AnswerSettings::MxKind> parse_mx_kind(std::string_view v) {
+  if (v == "null-mx") return AnswerSettings::MxKind::NullMx;
+  if (v == "host") return AnswerSettings::MxKind::Host;
+  if (v == "none") return AnswerSettings::MxKind::None;
   return std::nullopt;
 }
 
@@ -85,12 +99,20 @@ std::vector<const lyd_node*> PolicyBuilder::children_of(const lyd_node* parent,
 
 Policy PolicyBuilder::build(const lyd_node* root) {
   Policy p;
-  p.private_suffixes = value_of(child(root, "psl-private-section")) == "true";
+  p.private_suffixes = boolean(root, "psl-private-section");
   p.description = value_of(child(root, "description"));
   p.revision = value_of(child(root, "revision"));
-  p.mode = value_of(child(root, "mode")) == "monitor" ? Mode::Monitor : Mode::Enforce;
-  p.default_action = parse_action(value_of(child(root, "action"))).value_or(PolicyAction::NxDomain);
-  p.extended_dns_error = value_of(child(root, "extended-dns-error")) != "false";
+  if (const lyd_node* mode = defaulted(root, "mode")) {
+    if (const auto m = parse_mode(value_of(mode))) {
+      p.mode = *m;
+    } else {
+      internal_error(
+          root, "mode",
+          "has the value " + in_quotes(value_of(mode)) + ", which the builder does not know");
+    }
+  }
+  if (const auto a = action_of(defaulted(root, "action"))) p.default_action = *a;
+  p.extended_dns_error = boolean(root, "extended-dns-error");
   if (const lyd_node* log = child(root, "event-log"))
     p.event_log_path = value_of(child(log, "path"));
 
@@ -110,6 +132,66 @@ void PolicyBuilder::fail(const lyd_node* node, std::string message,
   errors_.push_back(PolicyError{file_, source_.locate(path, value), path, std::move(message)});
 }
 
+void PolicyBuilder::internal_error(const lyd_node* parent, std::string_view name,
+                                   const std::string& what) {
+  const std::string path =
+      (parent != nullptr ? path_of(parent) : std::string(kRootPath)) + "/" + std::string(name);
+  errors_.push_back(PolicyError{
+      file_, 0, path, "internal error (a build defect): " + std::string(name) + " " + what});
+}
+
+const lyd_node* PolicyBuilder::defaulted(const lyd_node* parent, std::string_view name) {
+  const lyd_node* node = child(parent, name);
+  if (node == nullptr) {
+    internal_error(parent, name,
+                   "is missing from the validated tree, though the YANG module gives it a default");
+  }
+  return node;
+}
+
+std::vector<const lyd_node*> PolicyBuilder::defaulted_list(const lyd_node* parent,
+                                                           std::string_view name) {
+  std::vector<const lyd_node*> nodes = children_of(parent, name);
+  if (nodes.empty()) {
+    internal_error(parent, name,
+                   "has no value in the validated tree, though the YANG module gives it defaults");
+  }
+  return nodes;
+}
+
+bool PolicyBuilder::boolean(const lyd_node* parent, std::string_view name) {
+  const lyd_node* node = defaulted(parent, name);
+  if (node == nullptr) return false;
+  const std::string v = value_of(node);
+  if (v != "true" && v != "false") {
+    internal_error(parent, name, "has the value " + in_quotes(v) + ", which is not a boolean");
+  }
+  return v == "true";
+}
+
+std::uint64_t PolicyBuilder::number(const lyd_node* node, std::uint64_t max) {
+  if (node == nullptr) return 0;
+  const std::optional<std::uint64_t> n = number_of(node);
+  if (!n || *n > max) {
+    internal_error(lyd_parent(node), node->schema->name,
+                   "has the value " + in_quotes(value_of(node)) + ", which is not a number 0.." +
+                       std::to_string(max));
+    return 0;
+  }
+  return *n;
+}
+
+std::optional<PolicyAction> PolicyBuilder::action_of(const lyd_node* node) {
+  if (node == nullptr) return std::nullopt;
+  const auto a = parse_action(value_of(node));
+  if (!a) {
+    internal_error(
+        lyd_parent(node), "action",
+        "has the value " + in_quotes(value_of(node)) + ", which the builder does not know");
+  }
+  return a;
+}
+
 void PolicyBuilder::check_a_labels(const lyd_node* node) {
   const std::string name = value_of(node);
   if (const auto problem = a_label_problem(name)) {
@@ -119,11 +201,11 @@ void PolicyBuilder::check_a_labels(const lyd_node* node) {
 
 void PolicyBuilder::read_protected(const lyd_node* root, Policy& p) {
   TechniqueSet global;
-  for (const lyd_node* t : children_of(root, "technique")) {
+  for (const lyd_node* t : defaulted_list(root, "technique")) {
     if (const auto tech = technique_from_name(value_of(t))) global.insert(*tech);
   }
-  const auto global_short =
-      static_cast<std::uint8_t>(number_of(child(root, "short-label-length"), 4));
+  const auto global_short = static_cast<std::uint8_t>(
+      number(defaulted(root, "short-label-length"), std::numeric_limits<std::uint8_t>::max()));
   const std::vector<const lyd_node*> entries = children_of(root, "protected-domain");
   std::vector<std::string> all_names;
   all_names.reserve(entries.size());
@@ -165,8 +247,10 @@ void PolicyBuilder::read_protected(const lyd_node* root, Policy& p) {
     }
     const lyd_node* sl = child(e, "short-label-length");
     d.short_label_length =
-        sl != nullptr ? static_cast<std::uint8_t>(number_of(sl, global_short)) : global_short;
-    if (const lyd_node* a = child(e, "action")) d.action = parse_action(value_of(a));
+        sl != nullptr
+            ? static_cast<std::uint8_t>(number(sl, std::numeric_limits<std::uint8_t>::max()))
+            : global_short;
+    d.action = action_of(child(e, "action"));
 
     if (const auto problem = registrable_problem(d.name, p.private_suffixes, all_names)) {
       fail(name_node, "protected domain " + in_quotes(d.name) + " " + *problem);
@@ -182,7 +266,7 @@ void PolicyBuilder::read_blocked(const lyd_node* root, Policy& p) {
     const lyd_node* name_node = child(e, "name");
     b.name = value_of(name_node);
     b.reason = value_of(child(e, "reason"));
-    if (const lyd_node* a = child(e, "action")) b.action = parse_action(value_of(a));
+    b.action = action_of(child(e, "action"));
     check_a_labels(name_node);
     blocked_nodes_.push_back(name_node);
     p.blocked_suffixes.push_back(std::move(b));
@@ -253,13 +337,12 @@ void PolicyBuilder::read_client_groups(const lyd_node* root, Policy& p) {
 }
 
 void PolicyBuilder::read_scope(const lyd_node* root, Policy& p) {
-  const lyd_node* scope = child(root, "scope");
+  const lyd_node* scope = defaulted(root, "scope");  // holds the query-type defaults
   if (scope == nullptr) return;
   for (const lyd_node* g : children_of(scope, "client-group"))
     p.scope_client_groups.push_back(value_of(g));
-  p.query_types.clear();
   std::map<std::uint16_t, std::string> seen;
-  for (const lyd_node* q : children_of(scope, "query-type")) {
+  for (const lyd_node* q : defaulted_list(scope, "query-type")) {
     const std::uint16_t number = query_type_number(q);
     const std::string text = value_of(q);
     if (const auto it = seen.find(number); it != seen.end()) {
@@ -273,11 +356,11 @@ void PolicyBuilder::read_scope(const lyd_node* root, Policy& p) {
 }
 
 void PolicyBuilder::read_answer(const lyd_node* root, Policy& p) {
-  const lyd_node* answer = child(root, "answer");
+  const lyd_node* answer = defaulted(root, "answer");  // holds the ttl, mx and soa defaults
   if (answer == nullptr) return;
   AnswerSettings& a = p.answers;
-  if (const lyd_node* ttl = child(answer, "ttl"))
-    a.ttl = static_cast<std::uint32_t>(number_of(ttl, a.ttl));
+  a.ttl = static_cast<std::uint32_t>(
+      number(defaulted(answer, "ttl"), std::numeric_limits<std::uint32_t>::max()));
   if (const lyd_node* v4 = child(answer, "sinkhole-ipv4")) {
     std::array<std::uint8_t, 4> bytes{};
     if (inet_pton(AF_INET, value_of(v4).c_str(), bytes.data()) == 1) a.sinkhole_ipv4 = bytes;
@@ -286,22 +369,26 @@ void PolicyBuilder::read_answer(const lyd_node* root, Policy& p) {
     std::array<std::uint8_t, 16> bytes{};
     if (inet_pton(AF_INET6, value_of(v6).c_str(), bytes.data()) == 1) a.sinkhole_ipv6 = bytes;
   }
-  if (const lyd_node* mx = child(answer, "mx")) {
-    const std::string kind = value_of(child(mx, "answer"));
-    a.mx = kind == "host"   ? AnswerSettings::MxKind::Host
-           : kind == "none" ? AnswerSettings::MxKind::None
-                            : AnswerSettings::MxKind::NullMx;
+  if (const lyd_node* mx = defaulted(answer, "mx")) {
+    if (const lyd_node* kind = defaulted(mx, "answer")) {
+      if (const auto k = parse_mx_kind(value_of(kind))) {
+        a.mx = *k;
+      } else {
+        internal_error(
+            mx, "answer",
+            "has the value " + in_quotes(value_of(kind)) + ", which the builder does not know");
+      }
+    }
     if (const lyd_node* host = child(mx, "host")) {
       a.mx_host = value_of(host);
       check_a_labels(host);
     }
-    if (const lyd_node* pref = child(mx, "preference")) {
-      a.mx_preference = static_cast<std::uint16_t>(number_of(pref, a.mx_preference));
-    }
+    a.mx_preference = static_cast<std::uint16_t>(
+        number(defaulted(mx, "preference"), std::numeric_limits<std::uint16_t>::max()));
   }
-  if (const lyd_node* soa = child(answer, "soa")) {
-    if (const lyd_node* m = child(soa, "mname")) a.soa_mname = value_of(m);
-    if (const lyd_node* r = child(soa, "rname")) a.soa_rname = value_of(r);
+  if (const lyd_node* soa = defaulted(answer, "soa")) {
+    a.soa_mname = value_of(defaulted(soa, "mname"));
+    a.soa_rname = value_of(defaulted(soa, "rname"));
   }
 }
 

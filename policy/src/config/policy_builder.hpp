@@ -5,7 +5,10 @@
 // something).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <libyang/libyang.h>
@@ -19,6 +22,11 @@ namespace tg::config {
 /// Builds one Policy. Borrows `source` and `errors`, which must outlive it; every problem
 /// found is appended to `errors` with the file, line and data path, and the Policy returned
 /// is then to be discarded. Throws only std::bad_alloc.
+///
+/// Every value with a default in the YANG module is read from the tree, where libyang's
+/// validation put the default when the file has none; the builder knows no default of its
+/// own. A defaulted node missing from the tree, or a value the schema allows but the builder
+/// does not know, is a build defect, reported as an "internal error" naming the data path.
 class PolicyBuilder {
  public:
   PolicyBuilder(const SourceText& source, std::string file, std::vector<PolicyError>& errors);
@@ -29,6 +37,12 @@ class PolicyBuilder {
 
  private:
   void fail(const lyd_node* node, std::string message, std::optional<std::string_view> value = {});
+  void internal_error(const lyd_node* parent, std::string_view name, const std::string& what);
+  const lyd_node* defaulted(const lyd_node* parent, std::string_view name);
+  std::vector<const lyd_node*> defaulted_list(const lyd_node* parent, std::string_view name);
+  bool boolean(const lyd_node* parent, std::string_view name);
+  std::uint64_t number(const lyd_node* node, std::uint64_t max);
+  std::optional<PolicyAction> action_of(const lyd_node* node);
   void check_a_labels(const lyd_node* node);
   void read_protected(const lyd_node* root, Policy& p);
   void read_blocked(const lyd_node* root, Policy& p);
