@@ -6,13 +6,17 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "catch_compat.hpp"
+#include "config/data_tree.hpp"
 #include "config/loader.hpp"
 #include "config/sha256.hpp"
+#include "config/yang_context.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -619,6 +623,44 @@ TEST_CASE("a policy of protected domains gets the YANG defaults", "[policy]") {
   const tg::LoadResult f = tg::load_protected_domains(suffix, "<command line>");
   REQUIRE_FALSE(f.ok());
   CHECK(f.errors.front().message.find("is a public suffix") != std::string::npos);
+}
+
+TEST_CASE("the YANG technique enumeration and the engine's techniques agree", "[policy]") {
+  // The builder reports a technique the schema accepts and the engine does not know as an
+  // internal error; valid input cannot reach that as long as this holds.
+  std::vector<tg::PolicyError> errors;
+  const tg::config::ContextPtr ctx = tg::config::make_context("<test>", errors);
+  REQUIRE(ctx);
+  std::set<tg::Technique> in_yang;
+  for (const char* path :
+       {"/typoguard:policy/technique", "/typoguard:policy/protected-domain/technique",
+        "/typoguard:policy/protected-domain/add-technique",
+        "/typoguard:policy/protected-domain/remove-technique"}) {
+    INFO(path);
+    const lysc_node* leaf_list = lys_find_path(ctx.get(), nullptr, path, 0);
+    REQUIRE(leaf_list != nullptr);
+    const lysc_type* type = tg::config::type_of(leaf_list);
+    REQUIRE(type != nullptr);
+    REQUIRE(type->basetype == LY_TYPE_ENUM);
+    const auto* enumeration = reinterpret_cast<const lysc_type_enum*>(type);
+    const std::size_t count = tg::config::sized_array_count(enumeration->enums);
+    REQUIRE(count > 0);
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string name = enumeration->enums[i].name;
+      INFO(name);
+      const std::optional<tg::Technique> t = tg::technique_from_name(name);
+      REQUIRE(t.has_value());
+      CHECK(*t != tg::Technique::BlockedSuffix);
+      CHECK(static_cast<int>(*t) == enumeration->enums[i].value);
+      CHECK(tg::technique_name(*t) == name);
+      in_yang.insert(*t);
+    }
+  }
+  // ... and every per-domain technique of the engine can be chosen in a policy.
+  for (const tg::Technique t : tg::kPrecedence) {
+    INFO(tg::technique_name(t));
+    if (t != tg::Technique::BlockedSuffix) CHECK(in_yang.count(t) == 1);
+  }
 }
 
 TEST_CASE("PolicyError::to_string leaves out unknown parts", "[policy]") {

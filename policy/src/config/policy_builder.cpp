@@ -192,6 +192,17 @@ std::optional<PolicyAction> PolicyBuilder::action_of(const lyd_node* node) {
   return a;
 }
 
+std::optional<Technique> PolicyBuilder::technique_of(const lyd_node* node) {
+  const std::string name = value_of(node);
+  const std::optional<Technique> t = technique_from_name(name);
+  if (!t || *t == Technique::BlockedSuffix) {
+    fail(node, "internal error (a build defect): the YANG module accepts the technique " +
+                   in_quotes(name) + ", which the engine does not know as a per-domain technique");
+    return std::nullopt;
+  }
+  return t;
+}
+
 void PolicyBuilder::check_a_labels(const lyd_node* node) {
   const std::string name = value_of(node);
   if (const auto problem = a_label_problem(name)) {
@@ -202,7 +213,7 @@ void PolicyBuilder::check_a_labels(const lyd_node* node) {
 void PolicyBuilder::read_protected(const lyd_node* root, Policy& p) {
   TechniqueSet global;
   for (const lyd_node* t : defaulted_list(root, "technique")) {
-    if (const auto tech = technique_from_name(value_of(t))) global.insert(*tech);
+    if (const auto tech = technique_of(t)) global.insert(*tech);
   }
   const auto global_short = static_cast<std::uint8_t>(
       number(defaulted(root, "short-label-length"), std::numeric_limits<std::uint8_t>::max()));
@@ -219,18 +230,18 @@ void PolicyBuilder::read_protected(const lyd_node* root, Policy& p) {
     const std::vector<const lyd_node*> full = children_of(e, "technique");
     if (!full.empty()) {
       for (const lyd_node* t : full) {
-        if (const auto tech = technique_from_name(value_of(t))) d.techniques.insert(*tech);
+        if (const auto tech = technique_of(t)) d.techniques.insert(*tech);
       }
     } else {
       d.techniques = global;
       const std::vector<const lyd_node*> added = children_of(e, "add-technique");
       const std::vector<const lyd_node*> removed = children_of(e, "remove-technique");
       for (const lyd_node* t : added) {
-        if (const auto tech = technique_from_name(value_of(t))) d.techniques.insert(*tech);
+        if (const auto tech = technique_of(t)) d.techniques.insert(*tech);
       }
       for (const lyd_node* t : removed) {
         const std::string v = value_of(t);
-        if (const auto tech = technique_from_name(v)) d.techniques.erase(*tech);
+        if (const auto tech = technique_of(t)) d.techniques.erase(*tech);
         for (const lyd_node* a : added) {
           if (value_of(a) == v) {
             fail(t, "protected domain " + in_quotes(d.name) +

@@ -27,6 +27,9 @@ namespace tg::config {
 /// validation put the default when the file has none; the builder knows no default of its
 /// own. A defaulted node missing from the tree, or a value the schema allows but the builder
 /// does not know, is a build defect, reported as an "internal error" naming the data path.
+/// So is a technique the YANG enumeration accepts and the engine does not know
+/// (technique_from_name()): it is never dropped. The unit test "the YANG technique
+/// enumeration and the engine's techniques agree" keeps that unreachable from valid input.
 class PolicyBuilder {
  public:
   PolicyBuilder(const SourceText& source, std::string file, std::vector<PolicyError>& errors);
@@ -43,6 +46,7 @@ class PolicyBuilder {
   bool boolean(const lyd_node* parent, std::string_view name);
   std::uint64_t number(const lyd_node* node, std::uint64_t max);
   std::optional<PolicyAction> action_of(const lyd_node* node);
+  std::optional<Technique> technique_of(const lyd_node* node);
   void check_a_labels(const lyd_node* node);
   void read_protected(const lyd_node* root, Policy& p);
   void read_blocked(const lyd_node* root, Policy& p);
