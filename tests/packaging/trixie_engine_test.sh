@@ -19,7 +19,7 @@ source "$repo/debian/root.sh"
 }
 
 readonly deps=(build-essential cmake ninja-build pkgconf libyang-dev libidn2-dev libicu-dev
-  libpsl-dev publicsuffix libspdlog-dev libfmt-dev catch2 python3 python3-dnspython)
+  libpsl-dev libssl-dev publicsuffix libspdlog-dev libfmt-dev catch2 python3 python3-dnspython)
 
 started=$SECONDS
 root=$TG_CACHE/work/trixie-engine.$$

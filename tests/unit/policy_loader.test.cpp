@@ -6,13 +6,17 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "catch_compat.hpp"
+#include "config/data_tree.hpp"
 #include "config/loader.hpp"
 #include "config/sha256.hpp"
+#include "config/yang_context.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -254,7 +258,26 @@ TEST_CASE("JSON and XML of the same policy load to equal policies", "[policy]") 
   }
 }
 
+TEST_CASE("a default-constructed Policy carries none of the YANG defaults", "[policy]") {
+  // The loader is the one place the YANG defaults come from: were they repeated as member
+  // initialisers, the test below could not tell whether libyang applied them.
+  const tg::Policy p{};
+  CHECK(p.query_types.empty());
+  CHECK_FALSE(p.extended_dns_error);
+  CHECK(p.answers.mx == tg::AnswerSettings::MxKind::None);
+  CHECK(p.answers.mx_preference == 0);
+  CHECK(p.answers.ttl == 0);
+  CHECK(p.answers.soa_mname.empty());
+  CHECK(p.answers.soa_rname.empty());
+  CHECK(tg::ProtectedDomain{}.short_label_length == 0);
+  CHECK(tg::ProtectedDomain{}.techniques.empty());
+}
+
 TEST_CASE("defaults are filled in from the YANG module", "[policy]") {
+  // Each value checked differs from the neutral one of a default-constructed Policy, except
+  // mode, action and psl-private-section, whose YANG defaults are the zero values: the
+  // builder reports a defaulted node missing from the tree as an internal error, so without
+  // libyang's defaults this load fails.
   const fs::path file = kTestData / "policy" / "valid" / "minimal.json";
   const tg::Policy p = load_ok(file);
   CHECK(p.source == file.string());
@@ -574,6 +597,69 @@ TEST_CASE("protect lists: one domain a line, defaults for the rest", "[policy]")
     const tg::LoadResult r = tg::load_protect_list(f.path());
     REQUIRE_FALSE(r.ok());
     CHECK(r.errors[0].message.find("names no domain") != std::string::npos);
+  }
+}
+
+TEST_CASE("a policy of protected domains gets the YANG defaults", "[policy]") {
+  const std::vector<std::string> domains{"af.mil", "army.mil"};
+  const tg::LoadResult r = tg::load_protected_domains(domains, "<command line>");
+  INFO(errors_text(r));
+  REQUIRE(r.ok());
+  CHECK(r.policy->source == "<command line>");
+  CHECK(r.policy->revision.starts_with("sha256:"));
+  REQUIRE(r.policy->protected_domains.size() == 2);
+  CHECK(r.policy->protected_domains[0].name == "af.mil");
+  CHECK(r.policy->protected_domains[0].short_label_length == 4);
+  CHECK(r.policy->protected_domains[0].techniques == tg::TechniqueSet::defaults());
+  CHECK(r.policy->query_types == std::vector<std::uint16_t>{15, 1, 28});
+  CHECK(r.policy->answers.ttl == 60);
+
+  // Names are checked before they go into the policy text: no JSON can be smuggled in.
+  const std::vector<std::string> bad{R"(army.mil"},{"name":"navy.mil)"};
+  const tg::LoadResult e = tg::load_protected_domains(bad, "<command line>");
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.errors.front().message.find("invalid domain name") != std::string::npos);
+  const std::vector<std::string> suffix{"mil"};
+  const tg::LoadResult f = tg::load_protected_domains(suffix, "<command line>");
+  REQUIRE_FALSE(f.ok());
+  CHECK(f.errors.front().message.find("is a public suffix") != std::string::npos);
+}
+
+TEST_CASE("the YANG technique enumeration and the engine's techniques agree", "[policy]") {
+  // The builder reports a technique the schema accepts and the engine does not know as an
+  // internal error; valid input cannot reach that as long as this holds.
+  std::vector<tg::PolicyError> errors;
+  const tg::config::ContextPtr ctx = tg::config::make_context("<test>", errors);
+  REQUIRE(ctx);
+  std::set<tg::Technique> in_yang;
+  for (const char* path :
+       {"/typoguard:policy/technique", "/typoguard:policy/protected-domain/technique",
+        "/typoguard:policy/protected-domain/add-technique",
+        "/typoguard:policy/protected-domain/remove-technique"}) {
+    INFO(path);
+    const lysc_node* leaf_list = lys_find_path(ctx.get(), nullptr, path, 0);
+    REQUIRE(leaf_list != nullptr);
+    const lysc_type* type = tg::config::type_of(leaf_list);
+    REQUIRE(type != nullptr);
+    REQUIRE(type->basetype == LY_TYPE_ENUM);
+    const auto* enumeration = reinterpret_cast<const lysc_type_enum*>(type);
+    const std::size_t count = tg::config::sized_array_count(enumeration->enums);
+    REQUIRE(count > 0);
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string name = enumeration->enums[i].name;
+      INFO(name);
+      const std::optional<tg::Technique> t = tg::technique_from_name(name);
+      REQUIRE(t.has_value());
+      CHECK(*t != tg::Technique::BlockedSuffix);
+      CHECK(static_cast<int>(*t) == enumeration->enums[i].value);
+      CHECK(tg::technique_name(*t) == name);
+      in_yang.insert(*t);
+    }
+  }
+  // ... and every per-domain technique of the engine can be chosen in a policy.
+  for (const tg::Technique t : tg::kPrecedence) {
+    INFO(tg::technique_name(t));
+    if (t != tg::Technique::BlockedSuffix) CHECK(in_yang.count(t) == 1);
   }
 }
 

@@ -6,28 +6,15 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "config/policy_error.hpp"
 #include "model/policy.hpp"
 
 namespace tg {
-
-/// One problem found in a policy, phrased for a policy author.
-struct PolicyError {
-  std::string file;  ///< path as given, or "builtin:demo" / "<string>"
-  int line = 0;      ///< 1-based; 0 when unknown
-  std::string
-      data_path;  ///< YANG data path, e.g. "/typoguard:policy/protected-domain[name='x']/name"
-  std::string message;  ///< what is wrong, in words ("... is not a registrable domain ...")
-
-  /// "file:line: data_path: message" (parts that are unknown are left out).
-  [[nodiscard]] std::string to_string() const;
-};
-
-/// Input formats libyang accepts for a policy.
-enum class PolicyFormat { Json, Xml };
 
 /// Either a policy or the errors that prevented it (never both, never neither).
 struct LoadResult {
@@ -75,6 +62,13 @@ inline constexpr std::string_view kDemoPolicyName = "builtin:demo";
 /// allowed); nothing loads it unless asked for by name. Validated like any file; a failure here
 /// is a build defect.
 [[nodiscard]] LoadResult load_default_policy() noexcept;
+
+/// A policy protecting `domains` (lower-case A-labels) with every other setting at its YANG
+/// default, e.g. for a command given one domain and no policy. Policy::source is `origin`,
+/// Policy::revision "sha256:" of the policy text built. Never throws: a name that is not a
+/// registrable domain comes back as an error.
+[[nodiscard]] LoadResult load_protected_domains(std::span<const std::string> domains,
+                                                std::string_view origin) noexcept;
 
 /// A policy protecting each listed domain with every other setting at its default
 /// (`typoguard check --protect-file`). Lines: a domain each; '#' starts a comment.

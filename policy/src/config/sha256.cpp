@@ -1,110 +1,26 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "config/sha256.hpp"
 
-#include <cstddef>
+#include <array>
+#include <stdexcept>
+
+#include <openssl/evp.h>
 
 namespace tg {
-namespace {
-
-// First 32 bits of the fractional parts of the cube roots of the first 64 primes.
-constexpr std::array<std::uint32_t, 64> kRound{
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-// First 32 bits of the fractional parts of the square roots of the first 8 primes.
-constexpr std::array<std::uint32_t, 8> kInitial{
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-};
-
-constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept {
-  return (x >> n) | (x << (32U - n));
-}
-
-void compress(std::array<std::uint32_t, 8>& state, const std::uint8_t* block) noexcept {
-  std::array<std::uint32_t, 64> w{};
-  for (std::size_t i = 0; i < 16; ++i) {
-    w[i] = (std::uint32_t{block[4 * i]} << 24U) | (std::uint32_t{block[4 * i + 1]} << 16U) |
-           (std::uint32_t{block[4 * i + 2]} << 8U) | std::uint32_t{block[4 * i + 3]};
-  }
-  for (std::size_t i = 16; i < 64; ++i) {
-    const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3U);
-    const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10U);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-  }
-  std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
-  std::uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
-  for (std::size_t i = 0; i < 64; ++i) {
-    const std::uint32_t s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-    const std::uint32_t ch = (e & f) ^ (~e & g);
-    const std::uint32_t t1 = h + s1 + ch + kRound[i] + w[i];
-    const std::uint32_t s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-    const std::uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-    const std::uint32_t t2 = s0 + maj;
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  state[0] += a;
-  state[1] += b;
-  state[2] += c;
-  state[3] += d;
-  state[4] += e;
-  state[5] += f;
-  state[6] += g;
-  state[7] += h;
-}
-
-}  // namespace
-
-std::array<std::uint8_t, 32> sha256(std::string_view data) noexcept {
-  std::array<std::uint32_t, 8> state = kInitial;
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(data.data());
-  std::size_t full = data.size() / 64;
-  for (std::size_t i = 0; i < full; ++i) compress(state, bytes + 64 * i);
-
-  // Padding: 0x80, zeros, then the message length in bits, big-endian, in one or two blocks.
-  std::array<std::uint8_t, 128> tail{};
-  const std::size_t rest = data.size() - 64 * full;
-  for (std::size_t i = 0; i < rest; ++i) tail[i] = bytes[64 * full + i];
-  tail[rest] = 0x80;
-  const std::size_t tail_len = rest < 56 ? 64 : 128;
-  const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8U;
-  for (std::size_t i = 0; i < 8; ++i) {
-    tail[tail_len - 1 - i] = static_cast<std::uint8_t>(bits >> (8U * i));
-  }
-  compress(state, tail.data());
-  if (tail_len == 128) compress(state, tail.data() + 64);
-
-  std::array<std::uint8_t, 32> digest{};
-  for (std::size_t i = 0; i < 8; ++i) {
-    digest[4 * i] = static_cast<std::uint8_t>(state[i] >> 24U);
-    digest[4 * i + 1] = static_cast<std::uint8_t>(state[i] >> 16U);
-    digest[4 * i + 2] = static_cast<std::uint8_t>(state[i] >> 8U);
-    digest[4 * i + 3] = static_cast<std::uint8_t>(state[i]);
-  }
-  return digest;
-}
 
 std::string sha256_hex(std::string_view data) {
-  static constexpr std::string_view kHex = "0123456789abcdef";
-  const auto digest = sha256(data);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1 ||
+      size != 32) {
+    throw std::runtime_error("libcrypto could not compute a SHA-256 digest");
+  }
+  constexpr std::string_view kHex = "0123456789abcdef";
   std::string out;
-  out.reserve(64);
-  for (const std::uint8_t byte : digest) {
-    out.push_back(kHex[byte >> 4U]);
-    out.push_back(kHex[byte & 0x0fU]);
+  out.reserve(std::size_t{2} * size);
+  for (unsigned int i = 0; i < size; ++i) {
+    out.push_back(kHex[digest[i] >> 4U]);
+    out.push_back(kHex[digest[i] & 0x0fU]);
   }
   return out;
 }

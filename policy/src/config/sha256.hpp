@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// A small SHA-256 (FIPS 180-4) for policy revisions: load-time only, not for secrets.
+// SHA-256 for policy revisions ("sha256:<hex>"), computed by libcrypto (OpenSSL), which the
+// resolver's process loads anyway. Load-time only.
 #pragma once
 
-#include <array>
-#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace tg {
 
-/// SHA-256 digest of `data`. Never fails.
-[[nodiscard]] std::array<std::uint8_t, 32> sha256(std::string_view data) noexcept;
-
-/// Lower-case hex SHA-256 of `data` (64 characters). Throws only std::bad_alloc.
+/// Lower-case hex SHA-256 of `data` (64 characters). Throws std::bad_alloc, or
+/// std::runtime_error when libcrypto cannot compute it (out of memory, no SHA-256 provider);
+/// the loaders turn either into an error of the load.
 [[nodiscard]] std::string sha256_hex(std::string_view data);
 
 }  // namespace tg

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/loader.hpp"
+#include "config/policy_error.hpp"
 
 namespace tg {
 
