@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "config/loader.hpp"
 #include "output.hpp"
 
 namespace tg::cli {
@@ -64,16 +65,19 @@ const ProtectedDomain* find_protected(const Policy& policy, std::string_view nam
   return it == policy.protected_domains.end() ? nullptr : &*it;
 }
 
-/// A policy that protects `domain` alone, every setting at its default.
-Policy single_domain_policy(const std::string& domain) {
-  Policy policy;
-  policy.source = "<command line>";
-  policy.revision = "protect:" + domain;
-  ProtectedDomain entry;
-  entry.name = domain;
-  entry.techniques = TechniqueSet::defaults();
-  policy.protected_domains.push_back(std::move(entry));
-  return policy;
+/// A snapshot of a policy that protects `domain` alone, every setting at its YANG default; on
+/// failure prints the errors on standard error and returns nullptr.
+std::shared_ptr<const Snapshot> single_domain_snapshot(const std::string& domain) {
+  const std::array<std::string, 1> domains{domain};
+  LoadResult loaded = load_protected_domains(domains, "<command line>");
+  if (!loaded.policy) {
+    for (const PolicyError& e : loaded.errors) {
+      std::fprintf(stderr, "typoguard variants: %s\n", e.to_string().c_str());
+    }
+    return nullptr;
+  }
+  loaded.policy->revision = "protect:" + domain;
+  return compile_or_report(std::move(*loaded.policy));
 }
 
 }  // namespace
@@ -117,7 +121,7 @@ ExitCode run_variants(std::span<const std::string_view> args) {
     if (policy_file) {
       return usage_error("variants", domain + " is not a protected domain of " + *policy_file);
     }
-    snapshot = compile_or_report(single_domain_policy(domain));
+    snapshot = single_domain_snapshot(domain);
     if (!snapshot) return ExitCode::PolicyError;
     entry = find_protected(snapshot->policy(), domain);
   }

@@ -453,6 +453,22 @@ def test_variants_roundtrip(ctx):
         protect.write_text("gmail.com\n")
         round_trip(ctx, "gmail.com", pairs, ["--protect-file", str(protect)])
 
+    # Protected on its own, a domain gets the YANG module's defaults, exactly as a policy file
+    # that names it and nothing else: abc.com's three-letter label gets no label edits.
+    alone = ctx.run("variants", "abc.com")
+    expect_code(alone, 0)
+    with tempfile.TemporaryDirectory() as tmp:
+        policy = Path(tmp) / "abc.json"
+        policy.write_text(json.dumps(
+            {"typoguard:policy": {"protected-domain": [{"name": "abc.com"}]}}))
+        from_file = ctx.run("variants", "--policy", str(policy), "abc.com")
+    expect_code(from_file, 0)
+    expect(alone.out == from_file.out,
+           f"variants abc.com without a policy ({len(alone.out.splitlines())} names) must equal "
+           f"a policy of abc.com alone ({len(from_file.out.splitlines())} names)", alone)
+    expect(("omission", "ab.com") not in parse_variants(alone),
+           "a label shorter than short-label-length gets no omission", alone)
+
 
 # --- rpz -----------------------------------------------------------------------------------
 
