@@ -4,20 +4,19 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstdlib>
 #include <limits>
 #include <map>
 #include <memory>
 #include <stdexcept>
 #include <utility>
 
-#include <idn2.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/uspoof.h>
 #include <unicode/utf16.h>
 
+#include "name/idna.hpp"
 #include "name/utf8.hpp"
 
 namespace tg {
@@ -358,23 +357,14 @@ std::uint64_t pair_key(std::string_view glyph, std::string_view target) noexcept
 struct SpoofCloser {
   void operator()(USpoofChecker* p) const noexcept { uspoof_close(p); }
 };
-struct FreeDeleter {
-  void operator()(void* p) const noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
-};
 
 // True when `text` may stand inside an IDNA2008 label as it is (not mapped, not rejected).
 bool idna_valid_inside(const std::string& text) {
   const std::string label = "x" + text + "x";
-  char* ascii = nullptr;
-  const int rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(label.c_str()),  // NOLINT
-                                reinterpret_cast<std::uint8_t**>(&ascii),              // NOLINT
-                                IDN2_NONTRANSITIONAL);
-  const std::unique_ptr<char, FreeDeleter> ascii_owner(ascii);
-  if (rc != IDN2_OK || ascii == nullptr) return false;
-  char* back = nullptr;
-  const int rc2 = idn2_to_unicode_8z8z(ascii, &back, 0);
-  const std::unique_ptr<char, FreeDeleter> back_owner(back);
-  return rc2 == IDN2_OK && back != nullptr && label == back;
+  const std::optional<std::string> ascii = to_a_label(label);
+  if (!ascii) return false;
+  const std::optional<std::string> back = to_u_label(*ascii);
+  return back && label == *back;
 }
 
 // ---------------------------------------------------------------------------------------------

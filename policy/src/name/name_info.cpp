@@ -2,11 +2,11 @@
 #include "name/name_info.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
 
-#include <idn2.h>
-
+#include "name/idna.hpp"
 #include "name/psl.hpp"
 
 namespace tg {
@@ -17,11 +17,6 @@ constexpr std::size_t kMaxPresentation = 253;
 // A wire label may contain a '.' byte; inside a split presentation it would read as a label
 // separator, so it is kept as DEL, which no technique ever matches.
 constexpr char kDotInLabel = '\x7f';
-
-struct FreeDeleter {
-  void operator()(char* p) const noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
-};
-using IdnString = std::unique_ptr<char, FreeDeleter>;
 
 bool is_ldh(std::string_view label) noexcept {
   for (const char c : label) {
@@ -40,19 +35,14 @@ char lower(char c) noexcept {
 // valid (detection-anchors §3.2). A decodable but invalid label keeps its decoded text: the
 // homoglyph check still sees what a reader would see.
 void decode_punycode(LabelInfo& label) {
-  char* out = nullptr;
-  if (idn2_to_unicode_8z8z(label.ascii.c_str(), &out, 0) != IDN2_OK || out == nullptr) {
+  std::optional<std::string> decoded = to_u_label(label.ascii);
+  if (!decoded) {
     label.invalid_punycode = true;
     return;
   }
-  const IdnString decoded(out);
-  char* back = nullptr;
-  const int rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(decoded.get()),  // NOLINT
-                                reinterpret_cast<std::uint8_t**>(&back),               // NOLINT
-                                IDN2_NONTRANSITIONAL);
-  const IdnString roundtrip(back);
-  label.invalid_punycode = rc != IDN2_OK || roundtrip == nullptr || label.ascii != roundtrip.get();
-  label.unicode = decoded.get();
+  const std::optional<std::string> roundtrip = to_a_label(*decoded);
+  label.invalid_punycode = !roundtrip || label.ascii != *roundtrip;
+  label.unicode = std::move(*decoded);
   if (label.unicode.empty()) label.invalid_punycode = true;
 }
 
@@ -78,13 +68,10 @@ void finish(NameInfo& info, const PublicSuffixList& psl, bool private_suffixes) 
 // lower-cases and maps full-width dots). Returns the input unchanged when that fails.
 std::string to_ascii(std::string_view text) {
   std::string input(text);
-  char* out = nullptr;
-  const int rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(input.c_str()),  // NOLINT
-                                reinterpret_cast<std::uint8_t**>(&out),                // NOLINT
-                                IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-  const IdnString holder(out);
-  if (rc != IDN2_OK || holder == nullptr) return input;
-  return holder.get();
+  if (std::optional<std::string> ascii = to_a_label(input, {.nfc_input = true})) {
+    return std::move(*ascii);
+  }
+  return input;
 }
 
 }  // namespace

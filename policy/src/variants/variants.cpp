@@ -6,18 +6,15 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
-#include <memory>
 #include <set>
 #include <span>
 #include <string_view>
-
-#include <idn2.h>
 
 #include "classify/edits.hpp"
 #include "classify/protected_index.hpp"
 #include "engine/snapshot.hpp"
 #include "name/homoglyph.hpp"
+#include "name/idna.hpp"
 #include "name/psl.hpp"
 
 namespace tg {
@@ -265,13 +262,7 @@ class Generator {
   }
 
   static std::string to_ascii(const std::string& utf8) {
-    char* out = nullptr;
-    const int rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(utf8.c_str()),  // NOLINT
-                                  reinterpret_cast<std::uint8_t**>(&out),               // NOLINT
-                                  IDN2_NONTRANSITIONAL);
-    const std::unique_ptr<char, decltype(&std::free)> holder(out, &std::free);
-    if (rc != IDN2_OK || out == nullptr) return {};
-    return out;
+    return to_a_label(utf8).value_or(std::string());
   }
 
   const Snapshot& snapshot_;
