@@ -14,6 +14,7 @@
 #include "classify/false_positive.hpp"
 #include "classify/joined_spelling.hpp"
 #include "classify/protected_index.hpp"
+#include "name/ascii.hpp"
 #include "name/homoglyph.hpp"
 #include "name/psl.hpp"
 
@@ -123,7 +124,7 @@ LabelVerdict whole_name_edit(const ProtectedEntry& p, std::string_view observed,
   const std::string_view observed_suffix = observed.substr(std::min(observed.size(), dot + 1));
   // A typed character is a hostname character; other bytes are not typos of anything.
   if ((e.kind == EditKind::Insert || e.kind == EditKind::Substitute) && e.to != '.' &&
-      !is_host_char(e.to)) {
+      !is_ldh_char(e.to)) {
     return {};
   }
   if (auto glyph = glyph_substitution(glyphs, e)) return std::move(*glyph);
@@ -315,7 +316,7 @@ class ProtectedIndex::Query {
       const auto suffix_edit = single_edit(e.suffix, suffix);
       if (!suffix_edit) return;
       if ((suffix_edit->kind == EditKind::Insert || suffix_edit->kind == EditKind::Substitute) &&
-          suffix_edit->to != '.' && !is_host_char(suffix_edit->to)) {
+          suffix_edit->to != '.' && !is_ldh_char(suffix_edit->to)) {
         return;
       }
       if (suffix_edit->kind == EditKind::Insert && suffix_edit->to == '.' &&
@@ -332,7 +333,7 @@ class ProtectedIndex::Query {
         const auto edit = single_edit(e.label, label);
         if (!edit) continue;
         if ((edit->kind == EditKind::Insert || edit->kind == EditKind::Substitute) &&
-            !is_host_char(edit->to)) {
+            !is_ldh_char(edit->to)) {
           continue;
         }
         LabelVerdict v = label_edit(e.label, *edit);

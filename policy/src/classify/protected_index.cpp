@@ -12,17 +12,11 @@
 
 #include "classify/edits.hpp"
 #include "classify/joined_spelling.hpp"
+#include "name/ascii.hpp"
 #include "name/homoglyph.hpp"
 #include "name/psl.hpp"
 
 namespace tg {
-namespace {
-
-std::size_t count_labels(std::string_view s) {
-  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '.')) + 1;
-}
-
-}  // namespace
 
 ProtectedIndex::ProtectedIndex(const Policy& policy, const PublicSuffixList& psl,
                                const HomoglyphTable& glyphs)

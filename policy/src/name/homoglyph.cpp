@@ -16,6 +16,7 @@
 #include <unicode/uspoof.h>
 #include <unicode/utf16.h>
 
+#include "name/ascii.hpp"
 #include "name/idna.hpp"
 #include "name/utf8.hpp"
 
@@ -300,10 +301,6 @@ constexpr std::uint8_t kCollapses = HomoglyphTable::kKeyCollapses;  // key_byte 
 
 bool is_alnum(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 std::uint16_t pack_reading(std::string_view ascii) noexcept {
   const auto first = static_cast<unsigned char>(ascii[0]);
   const auto second = ascii.size() > 1 ? static_cast<unsigned char>(ascii[1]) : 0U;
@@ -432,7 +429,7 @@ class Reader {
         // Capitals shaped like their lower case (and I, which UTS #39 already spells l) pass.
         capital |=
             std::string_view("COSUVWXZ").find(static_cast<char>(c)) == std::string_view::npos;
-        f.ascii.push_back(lower(static_cast<char>(c)));
+        f.ascii.push_back(ascii_lower(static_cast<char>(c)));
       } else if (c < 0x80) {
         f.ascii.push_back(static_cast<char>(c));
       } else if (const auto it = hand_.find(lower_cp(static_cast<char32_t>(c)));
@@ -695,7 +692,7 @@ void HomoglyphTable::Impl::build_key_classes() {
     }
   }
   for (unsigned c = 0; c < 128; ++c) {
-    const char ch = lower(static_cast<char>(c));
+    const char ch = ascii_lower(static_cast<char>(c));
     const auto u = static_cast<unsigned char>(ch);
     if (is_alnum(ch)) {
       const unsigned char root = classes.find(u);
@@ -794,7 +791,7 @@ std::optional<HomoglyphEvidence> HomoglyphTable::explain(std::string_view candid
   want.reserve(target.size());
   for (const char c : target) {
     if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
-    want.push_back(lower(c));
+    want.push_back(ascii_lower(c));
   }
 
   std::vector<Cluster> glyphs;
@@ -813,7 +810,7 @@ std::optional<HomoglyphEvidence> HomoglyphTable::explain(std::string_view candid
       g.position = position;
       if (d.cp < 0x80) {
         g.plain = true;
-        g.reading.chars[0] = lower(static_cast<char>(d.cp));
+        g.reading.chars[0] = ascii_lower(static_cast<char>(d.cp));
         g.reading.size = 1;
       } else if (r != kNoReading && r != kInvisible) {
         g.reading = unpack_reading(r);

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "name/ascii.hpp"
 #include "name/idna.hpp"
 #include "name/psl.hpp"
 
@@ -17,18 +18,6 @@ constexpr std::size_t kMaxPresentation = 253;
 // A wire label may contain a '.' byte; inside a split presentation it would read as a label
 // separator, so it is kept as DEL, which no technique ever matches.
 constexpr char kDotInLabel = '\x7f';
-
-bool is_ldh(std::string_view label) noexcept {
-  for (const char c : label) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 // Decodes an "xn--" label. libidn2's to_unicode neither validates nor lower-cases, so the
 // decoded form is mapped back with a TR46 lookup and must give the same A-label to count as
@@ -51,7 +40,7 @@ void finish(NameInfo& info, const PublicSuffixList& psl, bool private_suffixes) 
   for (LabelInfo& label : info.labels) {
     total += label.ascii.size() + 1;
     if (label.ascii.empty() || label.ascii.size() > kMaxLabel) info.malformed = true;
-    label.ldh = is_ldh(label.ascii);
+    label.ldh = all_plain_label_chars(label.ascii);
     label.punycode = label.ascii.size() > 4 && label.ascii.starts_with("xn--");
     label.unicode = label.ascii;
     if (label.punycode && label.ldh) decode_punycode(label);
@@ -112,7 +101,7 @@ NameInfo analyse_name(std::string_view text, const PublicSuffixList& psl, bool p
     const std::string_view piece = std::string_view(ascii).substr(
         start, dot == std::string::npos ? std::string::npos : dot - start);
     label.ascii.reserve(piece.size());
-    for (const char c : piece) label.ascii.push_back(lower(c));
+    for (const char c : piece) label.ascii.push_back(ascii_lower(c));
     info.labels.push_back(std::move(label));
     if (dot == std::string::npos) break;
     start = dot + 1;
@@ -140,7 +129,7 @@ NameInfo analyse_wire_name(const std::uint8_t* wire, std::size_t len, const Publ
     label.ascii.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
       const char c = static_cast<char>(wire[pos + 1 + i]);
-      label.ascii.push_back(c == '.' ? kDotInLabel : lower(c));
+      label.ascii.push_back(c == '.' ? kDotInLabel : ascii_lower(c));
     }
     info.labels.push_back(std::move(label));
     pos += 1 + n;

@@ -13,6 +13,7 @@
 #include "classify/edits.hpp"
 #include "classify/protected_index.hpp"
 #include "engine/snapshot.hpp"
+#include "name/ascii.hpp"
 #include "name/homoglyph.hpp"
 #include "name/idna.hpp"
 #include "name/psl.hpp"
@@ -205,7 +206,7 @@ class Generator {
       }
       for (unsigned bit = 0; bit < 8; ++bit) {  // bitsquatting
         const auto c = static_cast<char>(static_cast<unsigned char>(p[i]) ^ (1U << bit));
-        if (is_host_char(c)) {
+        if (is_ldh_char(c)) {
           std::string t = p;
           t[i] = c;
           put(t);
