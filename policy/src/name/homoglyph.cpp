@@ -705,16 +705,9 @@ void HomoglyphTable::Impl::build_key_classes() {
   }
 }
 
-HomoglyphTable::HomoglyphTable() : impl_(new Impl) {
-  try {
-    impl_->build();
-  } catch (...) {
-    delete impl_;
-    throw;
-  }
-}
+HomoglyphTable::HomoglyphTable() : impl_(std::make_unique<Impl>()) { impl_->build(); }
 
-HomoglyphTable::~HomoglyphTable() { delete impl_; }
+HomoglyphTable::~HomoglyphTable() = default;
 
 const HomoglyphTable& HomoglyphTable::instance() {
   static const HomoglyphTable kTable;
