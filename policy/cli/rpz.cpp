@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "commands.hpp"
+#include "name/ascii.hpp"
 #include "output.hpp"
 #include "variants/variants.hpp"
 
@@ -61,26 +62,8 @@ constexpr std::array kRpzOptions{
     OptionSpec{"--all-homoglyphs", '\0', false},
 };
 
-/// Longest domain name in wire form (RFC 1035 §3.1) and longest label.
+/// Longest domain name in wire form (RFC 1035 §3.1).
 constexpr std::size_t kMaxWireName = 255;
-constexpr std::size_t kMaxLabel = 63;
-
-/// True when `name` (presentation form, no trailing dot, no escapes) is a sequence of 1..63
-/// byte labels of letters, digits, '-' and '_'.
-bool is_plain_name(std::string_view name) {
-  if (name.empty()) return false;
-  std::size_t label = 0;
-  for (const char c : name) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-      continue;
-    }
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok || ++label > kMaxLabel) return false;
-  }
-  return label != 0;
-}
 
 /// FNV-1a, 32 bits: a stable content hash for the default serial.
 std::uint32_t fnv1a(std::string_view text) {
@@ -140,18 +123,9 @@ class TriggerList {
   std::size_t skipped_ = 0;
 };
 
-bool is_under(std::string_view name, std::string_view suffix) {
-  return name == suffix || (name.size() > suffix.size() && name.ends_with(suffix) &&
-                            name[name.size() - suffix.size() - 1] == '.');
-}
-
 std::string lower_without_root_dot(std::string_view name) {
   if (name.ends_with('.')) name.remove_suffix(1);
-  std::string out(name);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
+  return ascii_lower(name);
 }
 
 TriggerList build_triggers(const Snapshot& snapshot, const std::string& origin,
@@ -163,7 +137,7 @@ TriggerList build_triggers(const Snapshot& snapshot, const std::string& origin,
   for (const AllowEntry& entry : policy.allow) triggers.add(entry.name, "rpz-passthru.");
   for (const ProtectedDomain& domain : policy.protected_domains) {
     for (const BlockedSuffix& suffix : policy.blocked_suffixes) {
-      if (is_under(domain.name, suffix.name)) triggers.add(domain.name, "rpz-passthru.");
+      if (at_or_under(domain.name, suffix.name)) triggers.add(domain.name, "rpz-passthru.");
     }
   }
 

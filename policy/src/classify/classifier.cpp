@@ -7,44 +7,19 @@
 #include <algorithm>
 #include <array>
 #include <optional>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "classify/edits.hpp"
 #include "classify/false_positive.hpp"
+#include "classify/joined_spelling.hpp"
 #include "classify/protected_index.hpp"
+#include "name/ascii.hpp"
 #include "name/homoglyph.hpp"
 #include "name/psl.hpp"
 
 namespace tg {
 namespace {
-
-// Stored in the joined_ index as entry * 2 + kind.
-enum class JoinKind : std::uint32_t {
-  JoinedAll = 0,      // every dot dropped, any suffix after it: armymil.com
-  HyphenatedAll = 1,  // every dot a hyphen, any suffix after it: army-mil.com
-};
-
-constexpr std::uint32_t join_value(std::uint32_t entry, JoinKind kind) {
-  return entry * 2 + static_cast<std::uint32_t>(kind);
-}
-
-std::string without_dots(std::string_view s, char replacement) {
-  std::string out;
-  for (const char c : s) {
-    if (c != '.') {
-      out.push_back(c);
-    } else if (replacement != 0) {
-      out.push_back(replacement);
-    }
-  }
-  return out;
-}
-
-std::size_t count_labels(std::string_view s) {
-  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '.')) + 1;
-}
 
 std::string edit_word(EditKind kind) {
   switch (kind) {
@@ -149,7 +124,7 @@ LabelVerdict whole_name_edit(const ProtectedEntry& p, std::string_view observed,
   const std::string_view observed_suffix = observed.substr(std::min(observed.size(), dot + 1));
   // A typed character is a hostname character; other bytes are not typos of anything.
   if ((e.kind == EditKind::Insert || e.kind == EditKind::Substitute) && e.to != '.' &&
-      !is_host_char(e.to)) {
+      !is_ldh_char(e.to)) {
     return {};
   }
   if (auto glyph = glyph_substitution(glyphs, e)) return std::move(*glyph);
@@ -341,7 +316,7 @@ class ProtectedIndex::Query {
       const auto suffix_edit = single_edit(e.suffix, suffix);
       if (!suffix_edit) return;
       if ((suffix_edit->kind == EditKind::Insert || suffix_edit->kind == EditKind::Substitute) &&
-          suffix_edit->to != '.' && !is_host_char(suffix_edit->to)) {
+          suffix_edit->to != '.' && !is_ldh_char(suffix_edit->to)) {
         return;
       }
       if (suffix_edit->kind == EditKind::Insert && suffix_edit->to == '.' &&
@@ -358,7 +333,7 @@ class ProtectedIndex::Query {
         const auto edit = single_edit(e.label, label);
         if (!edit) continue;
         if ((edit->kind == EditKind::Insert || edit->kind == EditKind::Substitute) &&
-            !is_host_char(edit->to)) {
+            !is_ldh_char(edit->to)) {
           continue;
         }
         LabelVerdict v = label_edit(e.label, *edit);
@@ -510,99 +485,6 @@ bool ProtectedIndex::near_protected_suffix(std::string_view suffix) const noexce
   return false;
 }
 
-ProtectedIndex::ProtectedIndex(const Policy& policy, const PublicSuffixList& psl,
-                               const HomoglyphTable& glyphs)
-    : policy_(policy), psl_(psl), glyphs_(glyphs) {
-  entries_.reserve(policy.protected_domains.size());
-  min_length_ = SIZE_MAX;
-  for (std::size_t i = 0; i < policy.protected_domains.size(); ++i) {
-    const ProtectedDomain& d = policy.protected_domains[i];
-    const std::size_t suffix_labels = psl.suffix_labels(d.name, policy.private_suffixes);
-    const std::size_t labels = count_labels(d.name);
-    if (labels != suffix_labels + 1) {
-      throw std::invalid_argument("'" + d.name + "' is not a registrable domain");
-    }
-    ProtectedEntry e;
-    e.full = d.name;
-    const std::size_t dot = d.name.find('.');
-    e.label = d.name.substr(0, dot);
-    e.suffix = d.name.substr(dot + 1);
-    e.policy_index = static_cast<std::uint32_t>(i);
-    e.labels = static_cast<std::uint8_t>(labels);
-    e.short_label_length = d.short_label_length;
-    e.techniques = d.techniques;
-    const auto id = static_cast<std::uint32_t>(entries_.size());
-
-    exact_.add(hash_bytes(e.full), id);
-    full_del1_.add(hash_bytes(e.full), id);
-    tail_starts_.add(e.full);
-    for (std::size_t k = 0; k < e.full.size(); ++k) {
-      full_del1_.add(hash_without(e.full, k), id);
-      std::string deleted = e.full;
-      tail_starts_.add(deleted.erase(k, 1));
-    }
-    label_del1_.add(hash_bytes(e.label), id);
-    for (std::size_t k = 0; k < e.label.size(); ++k) label_del1_.add(hash_without(e.label, k), id);
-    label_exact_.add(hash_bytes(e.label), id);
-    const std::string full_key = glyphs.key(e.full);
-    const std::string label_key = glyphs.key(e.label);
-    visual_full_.add(hash_bytes(full_key), id);
-    visual_label_.add(hash_bytes(label_key), id);
-    for (auto [range, size] : {std::pair{&visual_full_length_, full_key.size()},
-                               std::pair{&visual_label_length_, label_key.size()}}) {
-      range->first = std::min(range->first, size);
-      range->second = std::max(range->second, size);
-    }
-    joined_.add(hash_bytes(without_dots(e.full, 0)), join_value(id, JoinKind::JoinedAll));
-    joined_.add(hash_bytes(without_dots(e.full, '-')), join_value(id, JoinKind::HyphenatedAll));
-    if (std::find(suffixes_.begin(), suffixes_.end(), e.suffix) == suffixes_.end()) {
-      const auto sid = static_cast<std::uint32_t>(suffixes_.size());
-      suffixes_.push_back(e.suffix);
-      suffix_del1_.add(hash_bytes(e.suffix), sid);
-      for (std::size_t k = 0; k < e.suffix.size(); ++k)
-        suffix_del1_.add(hash_without(e.suffix, k), sid);
-    }
-    max_labels_ = std::max(max_labels_, labels);
-    min_length_ = std::min(min_length_, e.full.size());
-    max_length_ = std::max(max_length_, e.full.size());
-    entries_.push_back(std::move(e));
-  }
-  if (entries_.empty()) min_length_ = 0;
-  for (std::size_t i = 0; i < policy.allow.size(); ++i) {
-    allow_.add(hash_bytes(policy.allow[i].name), static_cast<std::uint32_t>(i));
-  }
-  for (std::size_t i = 0; i < policy.blocked_suffixes.size(); ++i) {
-    blocked_.add(hash_bytes(policy.blocked_suffixes[i].name), static_cast<std::uint32_t>(i));
-    tail_starts_.add(policy.blocked_suffixes[i].name);
-  }
-  tail_starts_.build();
-  for (HashIndex* h : {&exact_, &full_del1_, &label_del1_, &label_exact_, &visual_full_,
-                       &visual_label_, &joined_, &allow_, &blocked_, &suffix_del1_}) {
-    h->build();
-  }
-  // The screen: every hash whose index can offer a candidate (screen.cpp probes the same).
-  std::vector<std::uint64_t> keys;
-  for (const HashIndex* h :
-       {&exact_, &full_del1_, &label_exact_, &visual_full_, &joined_, &blocked_}) {
-    h->append_hashes(keys);
-  }
-  screen_.build(std::move(keys));
-  // The label indexes are probed only for a label next to a suffix one edit from a protected
-  // one: apart, they keep screen_ (probed for every name) small.
-  std::vector<std::uint64_t> label_keys;
-  label_del1_.append_hashes(label_keys);
-  visual_label_.append_hashes(label_keys);
-  screen_labels_.build(std::move(label_keys));
-  // What near_protected_suffix() accepts, for the screen: every string over the bytes of a
-  // plain name (name/plain_name.hpp) and the dot that is one edit from a protected suffix.
-  std::vector<std::uint64_t> near;
-  for (const std::string& suffix : suffixes_) {
-    for_each_single_edit(suffix, kPlainNameBytes,
-                         [&](std::string_view s) { near.push_back(hash_bytes(s)); });
-  }
-  near_suffixes_.build(std::move(near));
-}
-
 Match ProtectedIndex::classify(const NameInfo& name) const {
   Match m;
   if (name.labels.empty()) return m;
@@ -633,19 +515,6 @@ Match ProtectedIndex::classify(const NameInfo& name) const {
   }
   q.run();
   return q.result();
-}
-
-std::size_t ProtectedIndex::memory_bytes() const noexcept {
-  std::size_t bytes = entries_.capacity() * sizeof(ProtectedEntry);
-  for (const ProtectedEntry& e : entries_) {
-    bytes += e.full.capacity() + e.label.capacity() + e.suffix.capacity();
-  }
-  for (const HashIndex* h : {&exact_, &full_del1_, &label_del1_, &label_exact_, &visual_full_,
-                             &visual_label_, &joined_, &allow_, &blocked_, &suffix_del1_}) {
-    bytes += h->memory_bytes();
-  }
-  return bytes + screen_.memory_bytes() + screen_labels_.memory_bytes() +
-         near_suffixes_.memory_bytes() + tail_starts_.memory_bytes();
 }
 
 }  // namespace tg

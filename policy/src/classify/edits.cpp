@@ -5,6 +5,8 @@
 #include <bit>
 #include <string>
 
+#include "name/ascii.hpp"
+
 namespace tg {
 namespace {
 
@@ -89,14 +91,10 @@ bool keyboard_neighbours(char a, char b) noexcept {
 
 bool is_vowel(char c) noexcept { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
-bool is_host_char(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-}
-
 bool one_bit_apart(char a, char b) noexcept {
   const auto x =
       static_cast<unsigned>(static_cast<unsigned char>(a) ^ static_cast<unsigned char>(b));
-  return std::popcount(x) == 1 && is_host_char(a) && is_host_char(b);
+  return std::popcount(x) == 1 && is_ldh_char(a) && is_ldh_char(b);
 }
 
 }  // namespace tg

@@ -70,10 +70,7 @@ void for_each_single_edit(std::string_view reference, std::string_view alphabet,
 /// True for a, e, i, o, u.
 [[nodiscard]] bool is_vowel(char c) noexcept;
 
-/// True when `a` and `b` differ in exactly one bit and both are valid hostname characters.
+/// True when `a` and `b` differ in exactly one bit and both are is_ldh_char() (name/ascii.hpp).
 [[nodiscard]] bool one_bit_apart(char a, char b) noexcept;
-
-/// True for [a-z0-9-].
-[[nodiscard]] bool is_host_char(char c) noexcept;
 
 }  // namespace tg

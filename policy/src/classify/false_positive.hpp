@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Named rules that stop a technique from firing where it would mostly hit legitimate names.
-// Each is a small pure function with its own unit test (tests/unit/false_positive.test.cpp).
+// Each is a small pure function with its own unit test (tests/unit/edits.test.cpp, tagged
+// [false-positive]).
 // Where we diverge from Chromium's look-alike checker: a difference only in the public suffix
 // (army.mil vs army.ml) is our main threat, not a false positive.
 #pragma once

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,7 +67,7 @@ class HomoglyphTable {
  private:
   HomoglyphTable();
   struct Impl;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;  // never null; built by the constructor, freed with the table
 };
 
 /// Appends the key character of one ASCII byte, given its ascii_key_bytes() entry `k`, at

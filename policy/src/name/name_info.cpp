@@ -2,11 +2,12 @@
 #include "name/name_info.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
 
-#include <idn2.h>
-
+#include "name/ascii.hpp"
+#include "name/idna.hpp"
 #include "name/psl.hpp"
 
 namespace tg {
@@ -18,41 +19,19 @@ constexpr std::size_t kMaxPresentation = 253;
 // separator, so it is kept as DEL, which no technique ever matches.
 constexpr char kDotInLabel = '\x7f';
 
-struct FreeDeleter {
-  void operator()(char* p) const noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
-};
-using IdnString = std::unique_ptr<char, FreeDeleter>;
-
-bool is_ldh(std::string_view label) noexcept {
-  for (const char c : label) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 // Decodes an "xn--" label. libidn2's to_unicode neither validates nor lower-cases, so the
 // decoded form is mapped back with a TR46 lookup and must give the same A-label to count as
 // valid (detection-anchors §3.2). A decodable but invalid label keeps its decoded text: the
 // homoglyph check still sees what a reader would see.
 void decode_punycode(LabelInfo& label) {
-  char* out = nullptr;
-  if (idn2_to_unicode_8z8z(label.ascii.c_str(), &out, 0) != IDN2_OK || out == nullptr) {
+  std::optional<std::string> decoded = to_u_label(label.ascii);
+  if (!decoded) {
     label.invalid_punycode = true;
     return;
   }
-  const IdnString decoded(out);
-  char* back = nullptr;
-  const int rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(decoded.get()),  // NOLINT
-                                reinterpret_cast<std::uint8_t**>(&back),               // NOLINT
-                                IDN2_NONTRANSITIONAL);
-  const IdnString roundtrip(back);
-  label.invalid_punycode = rc != IDN2_OK || roundtrip == nullptr || label.ascii != roundtrip.get();
-  label.unicode = decoded.get();
+  const std::optional<std::string> roundtrip = to_a_label(*decoded);
+  label.invalid_punycode = !roundtrip || label.ascii != *roundtrip;
+  label.unicode = std::move(*decoded);
   if (label.unicode.empty()) label.invalid_punycode = true;
 }
 
@@ -61,7 +40,7 @@ void finish(NameInfo& info, const PublicSuffixList& psl, bool private_suffixes) 
   for (LabelInfo& label : info.labels) {
     total += label.ascii.size() + 1;
     if (label.ascii.empty() || label.ascii.size() > kMaxLabel) info.malformed = true;
-    label.ldh = is_ldh(label.ascii);
+    label.ldh = all_plain_label_chars(label.ascii);
     label.punycode = label.ascii.size() > 4 && label.ascii.starts_with("xn--");
     label.unicode = label.ascii;
     if (label.punycode && label.ldh) decode_punycode(label);
@@ -78,13 +57,10 @@ void finish(NameInfo& info, const PublicSuffixList& psl, bool private_suffixes) 
 // lower-cases and maps full-width dots). Returns the input unchanged when that fails.
 std::string to_ascii(std::string_view text) {
   std::string input(text);
-  char* out = nullptr;
-  const int rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(input.c_str()),  // NOLINT
-                                reinterpret_cast<std::uint8_t**>(&out),                // NOLINT
-                                IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-  const IdnString holder(out);
-  if (rc != IDN2_OK || holder == nullptr) return input;
-  return holder.get();
+  if (std::optional<std::string> ascii = to_a_label(input, {.nfc_input = true})) {
+    return std::move(*ascii);
+  }
+  return input;
 }
 
 }  // namespace
@@ -125,7 +101,7 @@ NameInfo analyse_name(std::string_view text, const PublicSuffixList& psl, bool p
     const std::string_view piece = std::string_view(ascii).substr(
         start, dot == std::string::npos ? std::string::npos : dot - start);
     label.ascii.reserve(piece.size());
-    for (const char c : piece) label.ascii.push_back(lower(c));
+    for (const char c : piece) label.ascii.push_back(ascii_lower(c));
     info.labels.push_back(std::move(label));
     if (dot == std::string::npos) break;
     start = dot + 1;
@@ -153,7 +129,7 @@ NameInfo analyse_wire_name(const std::uint8_t* wire, std::size_t len, const Publ
     label.ascii.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
       const char c = static_cast<char>(wire[pos + 1 + i]);
-      label.ascii.push_back(c == '.' ? kDotInLabel : lower(c));
+      label.ascii.push_back(c == '.' ? kDotInLabel : ascii_lower(c));
     }
     info.labels.push_back(std::move(label));
     pos += 1 + n;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "name/plain_name.hpp"
 
+#include "name/ascii.hpp"
 #include "name/homoglyph.hpp"
 
 namespace tg {
@@ -14,10 +15,9 @@ constexpr std::size_t kMaxPresentation = 253;
 struct PlainBytes {
   std::array<char, 256> map{};
   constexpr PlainBytes() {
-    for (const char c : kPlainNameBytes) {
-      if (c == '.') continue;
-      map[static_cast<unsigned char>(c)] = c;
-      if (c >= 'a' && c <= 'z') map[static_cast<unsigned char>(c - 'a' + 'A')] = c;
+    for (std::size_t b = 0; b < map.size(); ++b) {
+      const char c = ascii_lower(static_cast<char>(b));
+      if (is_plain_label_char(c)) map[b] = c;
     }
   }
 };

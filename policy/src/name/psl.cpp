@@ -4,12 +4,11 @@
 #include <libpsl.h>
 
 #include <array>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
 
-#include <idn2.h>
+#include "name/idna.hpp"
 
 namespace tg {
 namespace {
@@ -25,18 +24,9 @@ int suffix_type(bool include_private, bool listed_only) noexcept {
   return type;
 }
 
-// Rules are written in Unicode; names reach us as A-labels.
+// Rules are written in Unicode; names reach us as A-labels. Empty when libidn2 refuses one.
 std::string to_ascii(const std::string& rule) {
-  char* out = nullptr;
-  if (idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(rule.c_str()),      // NOLINT
-                     reinterpret_cast<std::uint8_t**>(&out), 0) != IDN2_OK ||  // NOLINT
-      out == nullptr) {
-    std::free(out);  // NOLINT(cppcoreguidelines-no-malloc)
-    return {};
-  }
-  std::string ascii(out);
-  std::free(out);  // NOLINT(cppcoreguidelines-no-malloc)
-  return ascii;
+  return to_a_label(rule, {.nontransitional = false}).value_or(std::string());
 }
 
 std::string_view parent_of(std::string_view name) {

@@ -6,18 +6,16 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
-#include <memory>
 #include <set>
 #include <span>
 #include <string_view>
 
-#include <idn2.h>
-
 #include "classify/edits.hpp"
 #include "classify/protected_index.hpp"
 #include "engine/snapshot.hpp"
+#include "name/ascii.hpp"
 #include "name/homoglyph.hpp"
+#include "name/idna.hpp"
 #include "name/psl.hpp"
 
 namespace tg {
@@ -208,7 +206,7 @@ class Generator {
       }
       for (unsigned bit = 0; bit < 8; ++bit) {  // bitsquatting
         const auto c = static_cast<char>(static_cast<unsigned char>(p[i]) ^ (1U << bit));
-        if (is_host_char(c)) {
+        if (is_ldh_char(c)) {
           std::string t = p;
           t[i] = c;
           put(t);
@@ -265,13 +263,7 @@ class Generator {
   }
 
   static std::string to_ascii(const std::string& utf8) {
-    char* out = nullptr;
-    const int rc = idn2_lookup_u8(reinterpret_cast<const std::uint8_t*>(utf8.c_str()),  // NOLINT
-                                  reinterpret_cast<std::uint8_t**>(&out),               // NOLINT
-                                  IDN2_NONTRANSITIONAL);
-    const std::unique_ptr<char, decltype(&std::free)> holder(out, &std::free);
-    if (rc != IDN2_OK || out == nullptr) return {};
-    return out;
+    return to_a_label(utf8).value_or(std::string());
   }
 
   const Snapshot& snapshot_;
