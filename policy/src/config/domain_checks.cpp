@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// libidn2 is called here only (to_a_label, a_label_problem), with its own small RAII holder.
+// IDNA goes through name/idna.hpp (libidn2); libidn2's wording of a refusal reaches the author.
 #include "config/domain_checks.hpp"
 
 #include <algorithm>
-#include <cstdint>
-
-#include <idn2.h>
 
 #include "config/wording.hpp"
+#include "name/idna.hpp"
 #include "name/psl.hpp"
 
 namespace tg::config {
@@ -24,29 +22,18 @@ std::string_view last_labels(std::string_view name, std::size_t labels) {
   return name.substr(start + 1);
 }
 
-/// Owns a string libidn2 allocated.
-struct IdnString {
-  char* p = nullptr;
-  IdnString() = default;
-  IdnString(const IdnString&) = delete;
-  IdnString& operator=(const IdnString&) = delete;
-  ~IdnString() { idn2_free(p); }
-};
-
-/// The A-label form of a Unicode (or mixed-case) name, or nullopt with the reason in `why`.
-std::optional<std::string> to_a_label(std::string_view name, std::string& why) {
-  IdnString out;
-  const std::string in(name);
-  uint8_t* raw = nullptr;
-  const int rc = idn2_lookup_u8(reinterpret_cast<const uint8_t*>(in.c_str()), &raw,
-                                IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
-  out.p = reinterpret_cast<char*>(raw);
-  if (rc != IDN2_OK || out.p == nullptr) {
-    why = idn2_strerror(rc);
+/// The A-label form, without a final dot, of a Unicode (or mixed-case) name typed by a policy
+/// author (so NFC first, and UTS #46 non-transitional), or nullopt with libidn2's reason in
+/// `why`.
+std::optional<std::string> a_label_of(const std::string& name, std::string& why) {
+  IdnaError error;
+  std::optional<std::string> result =
+      to_a_label(name, ALabelOptions{.nfc_input = true, .nontransitional = true}, &error);
+  if (!result) {
+    why = error.message();
     return std::nullopt;
   }
-  std::string result(out.p);
-  if (!result.empty() && result.back() == '.') result.pop_back();
+  if (!result->empty() && result->back() == '.') result->pop_back();
   return result;
 }
 
@@ -111,7 +98,8 @@ std::optional<std::string> domain_syntax_problem(std::string_view name) {
     std::string why;
     std::string_view core = name;
     if (core.ends_with('.')) core.remove_suffix(1);
-    if (const auto a_label = to_a_label(core, why); a_label && domain_syntax_ok(*a_label)) {
+    if (const auto a_label = a_label_of(std::string(core), why);
+        a_label && domain_syntax_ok(*a_label)) {
       return "is written in Unicode: domain names are written as A-labels, " + in_quotes(*a_label);
     }
     return "has characters that cannot be in a domain name (" + why +
@@ -182,14 +170,14 @@ std::optional<std::string> a_label_problem(std::string_view name) {
     const std::string label(
         name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
     if (label.starts_with("xn--")) {
-      IdnString unicode;
-      const int rc = idn2_to_unicode_8z8z(label.c_str(), &unicode.p, 0);
-      if (rc != IDN2_OK || unicode.p == nullptr) {
+      IdnaError error;
+      const std::optional<std::string> unicode = to_u_label(label, &error);
+      if (!unicode) {
         return "has the label " + in_quotes(label) + ", which is not a valid A-label (" +
-               idn2_strerror(rc) + ")";
+               std::string(error.message()) + ")";
       }
       std::string why;
-      const auto back = to_a_label(unicode.p, why);
+      const auto back = a_label_of(*unicode, why);
       if (!back) {
         return "has the label " + in_quotes(label) +
                ", which is not a valid A-label: it decodes to characters IDNA does not allow (" +
@@ -197,7 +185,7 @@ std::optional<std::string> a_label_problem(std::string_view name) {
       }
       if (*back != label) {
         return "has the label " + in_quotes(label) + ", which is not the canonical A-label of " +
-               in_quotes(unicode.p) + ": write " + in_quotes(*back);
+               in_quotes(*unicode) + ": write " + in_quotes(*back);
       }
     }
     if (dot == std::string_view::npos) break;
