@@ -5,22 +5,12 @@
 #include <algorithm>
 
 #include "config/wording.hpp"
+#include "name/ascii.hpp"
 #include "name/idna.hpp"
 #include "name/psl.hpp"
 
 namespace tg::config {
 namespace {
-
-/// The last `labels` labels of `name`.
-std::string_view last_labels(std::string_view name, std::size_t labels) {
-  std::size_t start = name.size();
-  for (std::size_t n = 0; n < labels; ++n) {
-    const std::size_t dot = name.rfind('.', start == 0 ? 0 : start - 1);
-    if (dot == std::string_view::npos || start == 0) return name;
-    start = dot;
-  }
-  return name.substr(start + 1);
-}
 
 /// The A-label form, without a final dot, of a Unicode (or mixed-case) name typed by a policy
 /// author (so NFC first, and UTS #46 non-transitional), or nullopt with libidn2's reason in
@@ -37,14 +27,6 @@ std::optional<std::string> a_label_of(const std::string& name, std::string& why)
   return result;
 }
 
-bool ldh_label_ok(std::string_view label) {
-  if (label.empty() || label.size() > 63) return false;
-  if (label.front() == '-' || label.back() == '-') return false;
-  return std::all_of(label.begin(), label.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 /// Whether `name` has the schema's domain-name syntax (lower-case LDH labels, no final dot).
 bool domain_syntax_ok(std::string_view name) {
   if (name.empty() || name.size() > 253) return false;
@@ -53,23 +35,13 @@ bool domain_syntax_ok(std::string_view name) {
     const std::size_t dot = name.find('.', start);
     const std::string_view label =
         name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (!ldh_label_ok(label)) return false;
+    if (!is_ldh_label(label)) return false;
     if (dot == std::string_view::npos) return true;
     start = dot + 1;
   }
 }
 
 }  // namespace
-
-std::size_t count_labels(std::string_view name) noexcept {
-  return name.empty() ? 0 : static_cast<std::size_t>(std::count(name.begin(), name.end(), '.')) + 1;
-}
-
-bool at_or_under(std::string_view name, std::string_view ancestor) noexcept {
-  if (name == ancestor) return true;
-  return name.size() > ancestor.size() && name.ends_with(ancestor) &&
-         name[name.size() - ancestor.size() - 1] == '.';
-}
 
 std::optional<std::string> domain_syntax_problem(std::string_view name) {
   if (domain_syntax_ok(name)) return std::nullopt;
@@ -117,15 +89,8 @@ std::optional<std::string> domain_syntax_problem(std::string_view name) {
     }
     if (auto inner = domain_syntax_problem(without)) return inner;
   }
-  std::string lower(name);
-  bool upper = false;
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-      upper = true;
-    }
-  }
-  if (upper && domain_syntax_ok(lower)) {
+  const std::string lower = ascii_lower(name);
+  if (lower != name && domain_syntax_ok(lower)) {
     return "has upper-case letters: domain names are written in lower case, " + in_quotes(lower);
   }
   if (name.size() > 253) {
@@ -147,7 +112,7 @@ std::optional<std::string> domain_syntax_problem(std::string_view name) {
       return "has a label that starts or ends with a hyphen: " + in_quotes(label);
     }
     for (const char c : label) {
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      if (!is_ldh_char(c)) {
         if (c == '_') {
           return std::string(
               "has an underscore: protected and listed names are host names (a-z, 0-9, "
