@@ -22,6 +22,19 @@ TEST_CASE("ascii_lower lower-cases A-Z and nothing else", "[ascii]") {
   CHECK(text == "army");
 }
 
+TEST_CASE("ascii_upper upper-cases a-z and nothing else", "[ascii]") {
+  CHECK(tg::ascii_upper('a') == 'A');
+  CHECK(tg::ascii_upper('z') == 'Z');
+  CHECK(tg::ascii_upper('A') == 'A');
+  CHECK(tg::ascii_upper('`') == '`');        // just before 'a'
+  CHECK(tg::ascii_upper('{') == '{');        // just after 'z'
+  CHECK(tg::ascii_upper('\xE3') == '\xE3');  // a UTF-8 lead byte (ã) stays
+  CHECK(tg::ascii_upper("") == "");
+  CHECK(tg::ascii_upper("aaaa") == "AAAA");
+  CHECK(tg::ascii_upper("type65534") == "TYPE65534");
+  CHECK(tg::ascii_upper("\xC3\xA4x") == "\xC3\xA4X");  // ä is not ASCII: left alone
+}
+
 TEST_CASE("LDH bytes and labels", "[ascii]") {
   for (const char c : std::string("abcxyz0189-")) CHECK(tg::is_ldh_char(c));
   for (const char c : std::string("A_.* \x7f")) CHECK_FALSE(tg::is_ldh_char(c));
@@ -74,6 +87,20 @@ TEST_CASE("count_labels", "[ascii]") {
   CHECK(tg::count_labels(".mil") == 2);
 }
 
+TEST_CASE("last_labels", "[ascii]") {
+  CHECK(tg::last_labels("mail.army.mil", 1) == "mil");
+  CHECK(tg::last_labels("mail.army.mil", 2) == "army.mil");
+  CHECK(tg::last_labels("mail.army.mil", 3) == "mail.army.mil");
+  CHECK(tg::last_labels("mail.army.mil", 4) == "mail.army.mil");  // fewer labels: all of them
+  CHECK(tg::last_labels("mail.army.mil", 0).empty());
+  CHECK(tg::last_labels("mail.army.mil.", 2) == "army.mil");  // the trailing dot is dropped
+  CHECK(tg::last_labels("mil", 1) == "mil");
+  CHECK(tg::last_labels("", 1).empty());
+  CHECK(tg::last_labels(".", 1).empty());
+  CHECK(tg::last_labels(".mil", 1) == "mil");
+  CHECK(tg::last_labels(".mil", 2) == ".mil");
+}
+
 TEST_CASE("at_or_under goes label by label", "[ascii]") {
   CHECK(tg::at_or_under("army.mil", "army.mil"));  // equal names
   CHECK(tg::at_or_under("mail.army.mil", "army.mil"));
@@ -99,6 +126,8 @@ TEST_CASE("at_or_under goes label by label", "[ascii]") {
 
 // The helpers are constexpr: the screen's tables are built from them at compile time.
 static_assert(tg::ascii_lower('Q') == 'q');
+static_assert(tg::ascii_upper('q') == 'Q');
+static_assert(tg::last_labels("mail.army.mil", 2) == "army.mil");
 static_assert(tg::count_labels("army.mil.") == 2);
 static_assert(tg::at_or_under("mail.army.mil", "army.mil"));
 static_assert(!tg::at_or_under("xarmy.mil", "army.mil"));

@@ -14,6 +14,7 @@
 
 #include "audit/json_text.hpp"
 #include "model/dns_names.hpp"
+#include "name/ascii.hpp"
 
 namespace tg::audit {
 namespace {
@@ -76,13 +77,16 @@ void append_json_text(Line& out, std::string_view text) {
 /// they are, A-Z lower-cased; 0 for every other byte, written as \DDD (backslash doubled).
 constexpr auto kNameByte = [] {
   std::array<char, 256> map{};
-  for (int c = 'a'; c <= 'z'; ++c) map[static_cast<std::size_t>(c)] = static_cast<char>(c);
-  for (int c = 'A'; c <= 'Z'; ++c) map[static_cast<std::size_t>(c)] = static_cast<char>(c + 32);
-  for (int c = '0'; c <= '9'; ++c) map[static_cast<std::size_t>(c)] = static_cast<char>(c);
-  map['-'] = '-';
-  map['_'] = '_';
+  for (std::size_t b = 0; b < map.size(); ++b) {
+    const char c = ascii_lower(static_cast<char>(b));
+    if (is_plain_label_char(c)) map[b] = c;
+  }
   return map;
 }();
+static_assert(kNameByte['a'] == 'a' && kNameByte['Z'] == 'z' && kNameByte['0'] == '0' &&
+              kNameByte['-'] == '-' && kNameByte['_'] == '_');
+static_assert(kNameByte['.'] == 0 && kNameByte['\\'] == 0 && kNameByte['@'] == 0 &&
+              kNameByte['['] == 0 && kNameByte[0x80] == 0 && kNameByte[0xFF] == 0);
 
 /// A DNS name has at most 255 bytes in wire format; what follows is never written.
 constexpr std::size_t kMaxWireName = 255;

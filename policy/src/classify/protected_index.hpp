@@ -61,7 +61,8 @@ struct ProtectedEntry {
   std::string suffix;              ///< "mil"
   std::uint32_t policy_index = 0;  ///< position in Policy::protected_domains
   std::uint8_t labels = 0;         ///< labels in `full`
-  std::uint8_t short_label_length = 4;
+  /// ProtectedDomain::short_label_length, copied; the default lives in the YANG module.
+  std::uint8_t short_label_length = 0;
   TechniqueSet techniques;
 };
 

@@ -1,61 +1,30 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// libidn2 is called here only (to_a_label, a_label_problem), with its own small RAII holder.
+// IDNA goes through name/idna.hpp (libidn2); libidn2's wording of a refusal reaches the author.
 #include "config/domain_checks.hpp"
 
 #include <algorithm>
-#include <cstdint>
-
-#include <idn2.h>
 
 #include "config/wording.hpp"
+#include "name/ascii.hpp"
+#include "name/idna.hpp"
 #include "name/psl.hpp"
 
 namespace tg::config {
 namespace {
 
-/// The last `labels` labels of `name`.
-std::string_view last_labels(std::string_view name, std::size_t labels) {
-  std::size_t start = name.size();
-  for (std::size_t n = 0; n < labels; ++n) {
-    const std::size_t dot = name.rfind('.', start == 0 ? 0 : start - 1);
-    if (dot == std::string_view::npos || start == 0) return name;
-    start = dot;
-  }
-  return name.substr(start + 1);
-}
-
-/// Owns a string libidn2 allocated.
-struct IdnString {
-  char* p = nullptr;
-  IdnString() = default;
-  IdnString(const IdnString&) = delete;
-  IdnString& operator=(const IdnString&) = delete;
-  ~IdnString() { idn2_free(p); }
-};
-
-/// The A-label form of a Unicode (or mixed-case) name, or nullopt with the reason in `why`.
-std::optional<std::string> to_a_label(std::string_view name, std::string& why) {
-  IdnString out;
-  const std::string in(name);
-  uint8_t* raw = nullptr;
-  const int rc = idn2_lookup_u8(reinterpret_cast<const uint8_t*>(in.c_str()), &raw,
-                                IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
-  out.p = reinterpret_cast<char*>(raw);
-  if (rc != IDN2_OK || out.p == nullptr) {
-    why = idn2_strerror(rc);
+/// The A-label form, without a final dot, of a Unicode (or mixed-case) name typed by a policy
+/// author (so NFC first, and UTS #46 non-transitional), or nullopt with libidn2's reason in
+/// `why`.
+std::optional<std::string> a_label_of(const std::string& name, std::string& why) {
+  IdnaError error;
+  std::optional<std::string> result =
+      to_a_label(name, ALabelOptions{.nfc_input = true, .nontransitional = true}, &error);
+  if (!result) {
+    why = error.message();
     return std::nullopt;
   }
-  std::string result(out.p);
-  if (!result.empty() && result.back() == '.') result.pop_back();
+  if (!result->empty() && result->back() == '.') result->pop_back();
   return result;
-}
-
-bool ldh_label_ok(std::string_view label) {
-  if (label.empty() || label.size() > 63) return false;
-  if (label.front() == '-' || label.back() == '-') return false;
-  return std::all_of(label.begin(), label.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
 }
 
 /// Whether `name` has the schema's domain-name syntax (lower-case LDH labels, no final dot).
@@ -66,23 +35,13 @@ bool domain_syntax_ok(std::string_view name) {
     const std::size_t dot = name.find('.', start);
     const std::string_view label =
         name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (!ldh_label_ok(label)) return false;
+    if (!is_ldh_label(label)) return false;
     if (dot == std::string_view::npos) return true;
     start = dot + 1;
   }
 }
 
 }  // namespace
-
-std::size_t count_labels(std::string_view name) noexcept {
-  return name.empty() ? 0 : static_cast<std::size_t>(std::count(name.begin(), name.end(), '.')) + 1;
-}
-
-bool at_or_under(std::string_view name, std::string_view ancestor) noexcept {
-  if (name == ancestor) return true;
-  return name.size() > ancestor.size() && name.ends_with(ancestor) &&
-         name[name.size() - ancestor.size() - 1] == '.';
-}
 
 std::optional<std::string> domain_syntax_problem(std::string_view name) {
   if (domain_syntax_ok(name)) return std::nullopt;
@@ -111,7 +70,8 @@ std::optional<std::string> domain_syntax_problem(std::string_view name) {
     std::string why;
     std::string_view core = name;
     if (core.ends_with('.')) core.remove_suffix(1);
-    if (const auto a_label = to_a_label(core, why); a_label && domain_syntax_ok(*a_label)) {
+    if (const auto a_label = a_label_of(std::string(core), why);
+        a_label && domain_syntax_ok(*a_label)) {
       return "is written in Unicode: domain names are written as A-labels, " + in_quotes(*a_label);
     }
     return "has characters that cannot be in a domain name (" + why +
@@ -129,15 +89,8 @@ std::optional<std::string> domain_syntax_problem(std::string_view name) {
     }
     if (auto inner = domain_syntax_problem(without)) return inner;
   }
-  std::string lower(name);
-  bool upper = false;
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-      upper = true;
-    }
-  }
-  if (upper && domain_syntax_ok(lower)) {
+  const std::string lower = ascii_lower(name);
+  if (lower != name && domain_syntax_ok(lower)) {
     return "has upper-case letters: domain names are written in lower case, " + in_quotes(lower);
   }
   if (name.size() > 253) {
@@ -159,7 +112,7 @@ std::optional<std::string> domain_syntax_problem(std::string_view name) {
       return "has a label that starts or ends with a hyphen: " + in_quotes(label);
     }
     for (const char c : label) {
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      if (!is_ldh_char(c)) {
         if (c == '_') {
           return std::string(
               "has an underscore: protected and listed names are host names (a-z, 0-9, "
@@ -182,14 +135,14 @@ std::optional<std::string> a_label_problem(std::string_view name) {
     const std::string label(
         name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
     if (label.starts_with("xn--")) {
-      IdnString unicode;
-      const int rc = idn2_to_unicode_8z8z(label.c_str(), &unicode.p, 0);
-      if (rc != IDN2_OK || unicode.p == nullptr) {
+      IdnaError error;
+      const std::optional<std::string> unicode = to_u_label(label, &error);
+      if (!unicode) {
         return "has the label " + in_quotes(label) + ", which is not a valid A-label (" +
-               idn2_strerror(rc) + ")";
+               std::string(error.message()) + ")";
       }
       std::string why;
-      const auto back = to_a_label(unicode.p, why);
+      const auto back = a_label_of(*unicode, why);
       if (!back) {
         return "has the label " + in_quotes(label) +
                ", which is not a valid A-label: it decodes to characters IDNA does not allow (" +
@@ -197,7 +150,7 @@ std::optional<std::string> a_label_problem(std::string_view name) {
       }
       if (*back != label) {
         return "has the label " + in_quotes(label) + ", which is not the canonical A-label of " +
-               in_quotes(unicode.p) + ": write " + in_quotes(*back);
+               in_quotes(*unicode) + ": write " + in_quotes(*back);
       }
     }
     if (dot == std::string_view::npos) break;

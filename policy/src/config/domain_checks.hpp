@@ -5,19 +5,12 @@
 // Each returns nullopt when the name is fine; they throw only std::bad_alloc.
 #pragma once
 
-#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tg::config {
-
-/// Number of labels of `name` (0 for the empty name).
-[[nodiscard]] std::size_t count_labels(std::string_view name) noexcept;
-
-/// True when `name` is `ancestor` or lies under it.
-[[nodiscard]] bool at_or_under(std::string_view name, std::string_view ancestor) noexcept;
 
 /// What is wrong with `name` as a lower-case A-label domain name ("has upper-case letters:
 /// domain names are written in lower case, \"army.mil\""); nullopt when its syntax is fine.
@@ -29,7 +22,8 @@ namespace tg::config {
 
 /// Why `name` cannot be a protected domain under the Public Suffix List (a public suffix, or
 /// a name under a registrable domain). `siblings` (the other protected names) provide a
-/// realistic example for a public suffix.
+/// realistic example for a public suffix. `name` and `siblings` are names of the schema's
+/// syntax (domain_syntax_problem() found nothing).
 [[nodiscard]] std::optional<std::string> registrable_problem(
     std::string_view name, bool private_suffixes, const std::vector<std::string>& siblings);
 

@@ -12,6 +12,7 @@
 #include "config/data_tree.hpp"
 #include "config/domain_checks.hpp"
 #include "config/wording.hpp"
+#include "name/ascii.hpp"
 
 namespace tg::config {
 namespace {
@@ -257,10 +258,7 @@ void ErrorTranslator::invalid_union(PolicyError& out, const RawError& e) {
       for (auto& n : enum_names(u->types[i])) names.push_back(std::move(n));
     }
   }
-  std::string upper = value;
-  for (char& c : upper) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
+  const std::string upper = ascii_upper(value);
   const bool digits = !value.empty() && std::all_of(value.begin(), value.end(),
                                                     [](char c) { return c >= '0' && c <= '9'; });
   bool was_quoted = false;

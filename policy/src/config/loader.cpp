@@ -30,6 +30,7 @@
 #include "config/source_text.hpp"
 #include "config/wording.hpp"
 #include "config/yang_context.hpp"
+#include "name/ascii.hpp"
 
 namespace tg {
 namespace fs = std::filesystem;
@@ -235,10 +236,7 @@ LoadResult load_policy_file(const fs::path& file) noexcept {
   std::string name;
   try {
     name = file.string();
-    std::string ext = file.extension().string();
-    for (char& c : ext) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
+    const std::string ext = ascii_lower(file.extension().string());
     PolicyFormat format = PolicyFormat::Json;
     if (ext == ".xml") {
       format = PolicyFormat::Xml;

@@ -16,6 +16,7 @@
 #include "config/domain_checks.hpp"
 #include "config/wording.hpp"
 #include "config/yang_context.hpp"
+#include "name/ascii.hpp"
 
 namespace tg::config {
 namespace {

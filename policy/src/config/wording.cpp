@@ -8,6 +8,7 @@
 
 #include "config/data_tree.hpp"
 #include "config/source_text.hpp"
+#include "name/ascii.hpp"
 
 namespace tg::config {
 namespace {
@@ -80,16 +81,9 @@ std::optional<std::string> closest(std::string_view word,
                                    const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   std::size_t best_distance = 0;
-  std::string lower(word);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  const std::string lower = ascii_lower(word);
   for (const std::string& c : candidates) {
-    std::string lc = c;
-    for (char& ch : lc) {
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-    }
-    const std::size_t d = edit_distance(lower, lc);
+    const std::size_t d = edit_distance(lower, ascii_lower(c));
     if (!best || d < best_distance) {
       best = c;
       best_distance = d;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// The ASCII text of DNS names, written once: lower-casing, the letter-digit-hyphen rules,
-// counting labels, and whether a name lies at or under a domain. Names are in presentation
-// form without escapes ("mail.army.mil", a trailing dot allowed where said). No locale, no
-// UTF-8: bytes from 0x80 up are never letters here. All inline: the query path uses them.
+// The ASCII text of DNS names, written once: lower-casing (and upper-casing, for the names of
+// RR types), the letter-digit-hyphen rules, counting labels, the last labels of a name, and
+// whether a name lies at or under a domain. Names are in presentation form without escapes
+// ("mail.army.mil", a trailing dot allowed where said). No locale, no UTF-8: bytes from 0x80
+// up are never letters here. All inline: the query path uses them.
 #pragma once
 
 #include <cstddef>
@@ -25,6 +26,19 @@ constexpr void ascii_lower_in_place(std::string& text) noexcept {
 [[nodiscard]] inline std::string ascii_lower(std::string_view text) {
   std::string out(text);
   ascii_lower_in_place(out);
+  return out;
+}
+
+/// `c` upper-cased when it is a-z, otherwise `c` itself. Never fails.
+[[nodiscard]] constexpr char ascii_upper(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+/// A copy of `text` with every a-z byte upper-cased ("aaaa" -> "AAAA"). Throws only
+/// std::bad_alloc.
+[[nodiscard]] inline std::string ascii_upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = ascii_upper(c);
   return out;
 }
 
@@ -87,6 +101,22 @@ constexpr void ascii_lower_in_place(std::string& text) noexcept {
   std::size_t labels = 1;
   for (const char c : name) labels += c == '.' ? 1 : 0;
   return labels;
+}
+
+/// The last `labels` labels of `name`, a view into it: last_labels("mail.army.mil", 2) is
+/// "army.mil". The whole name when it has no more labels than that; empty for 0 labels. One
+/// trailing dot is ignored and not part of the result. Never fails.
+[[nodiscard]] constexpr std::string_view last_labels(std::string_view name,
+                                                     std::size_t labels) noexcept {
+  if (name.ends_with('.')) name.remove_suffix(1);
+  std::size_t start = name.size();  // where the labels taken so far begin
+  for (; labels > 0; --labels) {
+    if (start == 0) return name;
+    const std::size_t dot = name.rfind('.', start - 1);
+    if (dot == std::string_view::npos) return name;
+    start = dot;
+  }
+  return start == name.size() ? name.substr(start) : name.substr(start + 1);
 }
 
 /// Whether `name` is `domain` or lies under it, label by label: "army.mil" and
