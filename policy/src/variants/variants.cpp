@@ -85,14 +85,7 @@ class Generator {
   [[nodiscard]] bool lands_in_real_suffix(const std::string& name) const {
     if (options_.unreal_suffixes) return true;
     const bool priv = snapshot_.policy().private_suffixes;
-    const std::size_t labels = psl_.suffix_labels(name, priv);
-    std::size_t start = name.size();
-    for (std::size_t i = 0; i < labels && start != std::string::npos; ++i) {
-      start = start == 0 ? std::string::npos : name.rfind('.', start - 1);
-    }
-    const std::string_view suffix = start == std::string::npos
-                                        ? std::string_view(name)
-                                        : std::string_view(name).substr(start + 1);
+    const std::string_view suffix = last_labels(name, psl_.suffix_labels(name, priv));
     return psl_.is_public_suffix(suffix, priv, true);
   }
 
