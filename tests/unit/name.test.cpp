@@ -87,6 +87,30 @@ TEST_CASE("a name of empty labels has no registrable label", "[name]") {
   CHECK(tg::test::vector_snapshot()->classify(empty_label).verdict == tg::Verdict::Clean);
 }
 
+// The list's wildcards, as libpsl reads them: "*.kawasaki.jp" makes kawasaki.jp a public suffix
+// and every child of it one, except "!city.kawasaki.jp", a registrable domain under it.
+TEST_CASE("names under wildcard rules have libpsl's registrable domain", "[name]") {
+  const auto& psl = tg::PublicSuffixList::instance();
+  const auto registrable = [&psl](std::string_view name, bool private_suffixes) {
+    const tg::NameInfo n = tg::analyse_name(name, psl, private_suffixes);
+    const std::size_t i = n.registrable_index();
+    return i == n.labels.size() ? std::string() : n.tail(i, false);
+  };
+  for (const bool private_suffixes : {false, true}) {
+    INFO("private_suffixes " << private_suffixes);
+    CHECK(registrable("city.kawasaki.jp", private_suffixes) == "city.kawasaki.jp");
+    CHECK(registrable("www.city.kawasaki.jp", private_suffixes) == "city.kawasaki.jp");
+    CHECK(registrable("kawasaki.jp", private_suffixes).empty());
+    CHECK(registrable("www.shop.kawasaki.jp", private_suffixes) == "www.shop.kawasaki.jp");
+    CHECK(registrable("mail.city.kobe.jp", private_suffixes) == "city.kobe.jp");
+    CHECK(registrable("www.ck", private_suffixes) == "www.ck");
+  }
+  // "*.compute.amazonaws.com", a private wildcard two unlisted levels above "com".
+  CHECK(registrable("a.b.eu-west-1.compute.amazonaws.com", true) ==
+        "b.eu-west-1.compute.amazonaws.com");
+  CHECK(registrable("a.b.eu-west-1.compute.amazonaws.com", false) == "amazonaws.com");
+}
+
 TEST_CASE("screen: substring hashes equal hash_bytes and hash_without", "[screen]") {
   std::mt19937 rng(1);
   for (int round = 0; round < 300; ++round) {

@@ -58,31 +58,34 @@ PublicSuffixList::~PublicSuffixList() = default;
 void PublicSuffixList::load_rules(const std::string& file) {
   std::ifstream in(file);
   if (!in) return;
-  bool in_private = false;
   std::string line;
   while (std::getline(in, line)) {
-    if (line.find("===BEGIN PRIVATE DOMAINS===") != std::string::npos) in_private = true;
     if (line.empty() || line.starts_with("//")) continue;
     const std::size_t end = line.find_first_of(" \t\r");
     std::string rule = line.substr(0, end);
     if (rule.empty()) continue;
+    std::string ascii;
     if (rule.starts_with("!")) {  // exception: its parent's wildcard does not apply to it
-      const std::string ascii = to_ascii(rule.substr(1));
-      if (!ascii.empty()) irregular_.insert(parent_of(ascii));
-      continue;
+      ascii = to_ascii(rule.substr(1));
+      if (ascii.empty()) continue;
+      ascii = std::string(parent_of(ascii));
+      irregular_.insert(ascii);
+    } else if (rule.starts_with("*.")) {  // wildcard: every child of the parent is a suffix
+      ascii = to_ascii(rule.substr(2));
+      if (ascii.empty()) continue;
+      irregular_.insert(ascii);
+    } else {
+      ascii = to_ascii(rule);
+      if (ascii.empty()) continue;
     }
-    if (rule.starts_with("*.")) {  // wildcard: every child of the parent is a suffix
-      const std::string ascii = to_ascii(rule.substr(2));
-      if (!ascii.empty()) irregular_.insert(ascii);
-      continue;
-    }
-    const std::string ascii = to_ascii(rule);
-    if (ascii.empty()) continue;
-    // libpsl stays the authority: only rules it confirms are answered from the sets.
-    if (in_private) {
-      if (ask_libpsl(ascii, true, true) && !ask_libpsl(ascii, false, true)) private_.insert(ascii);
-    } else if (ask_libpsl(ascii, false, true)) {
+    // libpsl stays the authority: the sets hold its answers (without the "*" rule) for every
+    // name the list spells out, wildcard parents included. libpsl counts "kawasaki.jp" of
+    // "*.kawasaki.jp" a suffix; answered "no", the walk in suffix_labels would stop before
+    // "city.kawasaki.jp" (an exception) and give it "jp" instead of "kawasaki.jp".
+    if (ask_libpsl(ascii, false, true)) {
       icann_.insert(ascii);
+    } else if (ask_libpsl(ascii, true, true)) {
+      private_.insert(ascii);
     }
   }
   fast_ = !icann_.empty();
@@ -109,7 +112,7 @@ bool PublicSuffixList::is_public_suffix(std::string_view name, bool include_priv
   const std::string_view parent = parent_of(name);
   // A single label is a suffix by the "*" rule; listed, it would be in the sets.
   if (parent.empty()) return !listed_only;
-  // Next to a wildcard or exception rule: libpsl decides.
+  // A child of a wildcard's parent (a wildcard match or an exception): libpsl decides.
   if (irregular_.contains(parent)) {
     return ask_libpsl(name, include_private, listed_only);
   }
@@ -119,8 +122,10 @@ bool PublicSuffixList::is_public_suffix(std::string_view name, bool include_priv
 std::size_t PublicSuffixList::suffix_labels(std::string_view name, bool include_private) const {
   if (name.empty()) return 0;
   // Walk tails from the right; the public suffix is the longest tail that is one. The list
-  // names every level of a multi-label suffix except below wildcards, whose parent may be no
-  // suffix itself, so one missing level is tolerated before the walk stops.
+  // does not name every level of a multi-label suffix (forgot.his.name, not his.name), so one
+  // missing level is stepped over; a second in a row ends the walk, which saves probing the
+  // labels of long names. No ICANN rule sits above two missing levels (tests/unit/psl.test.cpp
+  // checks the list); some private ones do (s3.eu-west-3.amazonaws.com) and are missed.
   std::size_t best = 0;
   std::size_t labels = 0;
   std::size_t misses = 0;

@@ -16,21 +16,27 @@ namespace tg {
 /// Read-only view of the Public Suffix List. Thread-safe after construction.
 ///
 /// libpsl is the authority. When Debian's list file is present, libpsl is loaded from it and
-/// every plain rule of the file that libpsl confirms goes into a flat hash set, so the common
-/// look-up is one hash probe and no allocation; names next to wildcard or exception rules, and
-/// all names when the file is missing, are asked of libpsl directly.
+/// every name the file spells out that libpsl confirms as a suffix (plain rules and the parents
+/// of wildcard rules) goes into a flat hash set, so the common look-up is one hash probe and no
+/// allocation; children of wildcard parents, and all names when the file is missing, are asked
+/// of libpsl directly.
 class PublicSuffixList {
  public:
   /// The process-wide list (built on first use). Throws std::runtime_error only if libpsl has
   /// no data at all.
   static const PublicSuffixList& instance();
 
-  /// Labels of the public suffix of `name` (lower-case A-labels, no trailing dot). Unknown TLDs
-  /// count as one-label suffixes (the PSL's "*" rule). 0 for an empty name.
+  /// Labels of the public suffix of `name` (lower-case A-labels, no trailing dot): the longest
+  /// tail is_public_suffix() accepts, walking from the right and stopping at the second tail in
+  /// a row that is none (so a private suffix above two unlisted levels, as
+  /// s3.eu-west-3.amazonaws.com, is missed). Unknown TLDs count as one-label suffixes (the
+  /// PSL's "*" rule). 0 for an empty name.
   [[nodiscard]] std::size_t suffix_labels(std::string_view name, bool include_private) const;
 
-  /// True when `name` is itself a public suffix. With `listed_only`, the "*" rule does not count
-  /// (so "ml" and "co.uk" are, "notatld" is not).
+  /// True when `name` is itself a public suffix, as libpsl answers: a wildcard's parent is one
+  /// ("kawasaki.jp" of "*.kawasaki.jp"), an exception is not ("city.kawasaki.jp"). With
+  /// `listed_only`, the "*" rule does not count (so "ml", "ck" and "co.uk" are, "notatld" is
+  /// not).
   [[nodiscard]] bool is_public_suffix(std::string_view name, bool include_private,
                                       bool listed_only) const;
 
