@@ -8,7 +8,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -183,7 +182,8 @@ TEST_CASE("engine: started, it watches its file and records events", "[engine]")
   CHECK(engine->record(event));
   engine->flush();
   std::ifstream in(events);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  for (std::string line; std::getline(in, line);) text += line + '\n';
   CHECK(text.find(R"("name":"gmail.om")") != std::string::npos);
   CHECK(text.find(R"("protected_domain":"gmail.com")") != std::string::npos);
   CHECK(text.find(R"("policy_revision":"two")") != std::string::npos);

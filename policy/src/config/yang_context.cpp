@@ -111,7 +111,10 @@ ContextPtr make_context(const std::string& origin, std::vector<PolicyError>& err
       std::string_view(module->name) != kModuleName ||
       std::string_view(module->revision) != kModuleRevision) {
     std::string why;
-    for (const RawError& e : take_errors(ctx.get())) why += " " + normalise_space(e.message);
+    for (const RawError& e : take_errors(ctx.get())) {
+      why += ' ';  // not `" " + ...`: GCC 12 -O3 warns of a false overlap there (-Wrestrict)
+      why += normalise_space(e.message);
+    }
     errors.push_back(PolicyError{
         origin,
         0,
