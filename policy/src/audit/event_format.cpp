@@ -134,7 +134,7 @@ bool append_wire_name(Line& out, std::span<const std::uint8_t> name) {
   return false;
 }
 
-void key(Line& out, std::string_view name) {
+[[gnu::always_inline]] inline void key(Line& out, std::string_view name) {
   if (!out.room(name.size() + 3)) return;
   out.put('"');
   out.put(name);
@@ -142,7 +142,8 @@ void key(Line& out, std::string_view name) {
 }
 
 /// A member whose value is known to be JSON-safe ASCII (our own constant names).
-void str(Line& out, std::string_view name, std::string_view ascii_value) {
+[[gnu::always_inline]] inline void str(Line& out, std::string_view name,
+                                       std::string_view ascii_value) {
   if (!out.room(name.size() + ascii_value.size() + 5)) return;
   out.put('"');
   out.put(name);
@@ -152,7 +153,8 @@ void str(Line& out, std::string_view name, std::string_view ascii_value) {
 }
 
 /// A member whose value is any UTF-8 text, escaped.
-void text(Line& out, std::string_view name, std::string_view utf8_value) {
+[[gnu::always_inline]] inline void text(Line& out, std::string_view name,
+                                        std::string_view utf8_value) {
   if (!out.room(name.size() + kMaxEscaped * utf8_value.size() + 5)) return;
   out.put('"');
   out.put(name);

@@ -124,10 +124,6 @@ Evaluation Engine::evaluate(std::span<const std::uint8_t> qname, std::uint16_t q
   return e;
 }
 
-bool Engine::may_be_lookalike(std::span<const std::uint8_t> qname) const {
-  return current().may_be_lookalike(qname.data(), qname.size());
-}
-
 bool Engine::is_lookalike(std::span<const std::uint8_t> qname) const {
   const Snapshot& snap = current();
   if (!snap.may_be_lookalike(qname.data(), qname.size())) return false;

@@ -116,8 +116,11 @@ class Engine {
                                     std::span<const ClientAddress> clients) const;
 
   /// The screen: false proves that evaluate() finds no look-alike under the policy in force.
-  /// Throws only when this thread's snapshot cache cannot be set up (std::bad_alloc).
-  [[nodiscard]] bool may_be_lookalike(std::span<const std::uint8_t> qname) const;
+  /// Throws only when this thread's snapshot cache cannot be set up (std::bad_alloc). Inline:
+  /// every query of the resolver asks it first.
+  [[nodiscard]] bool may_be_lookalike(std::span<const std::uint8_t> qname) const {
+    return current().may_be_lookalike(qname.data(), qname.size());
+  }
 
   /// Whether the name is a look-alike for any client. Throws std::bad_alloc only.
   [[nodiscard]] bool is_lookalike(std::span<const std::uint8_t> qname) const;
