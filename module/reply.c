@@ -96,19 +96,35 @@ static void end_rr(struct rr_writer* w, size_t at) {
   w->buf[at + 1] = (uint8_t)rdlen;
 }
 
-/** Builds the verdict's SOA (owner: the qname's parent; the root for a TLD; serial 1, refresh
+/** The SOA's owner for `qname` (wire, `qname_len` bytes): its last `labels` labels, at most
+ *  all but the first (the owner is an ancestor of the name the answer denies), the root for 0.
+ *  Sets *owner_len; reads only inside the name. */
+static const uint8_t* soa_owner(const uint8_t* qname, size_t qname_len, unsigned labels,
+                                size_t* owner_len) {
+  unsigned count = 0;
+  for (size_t at = 0; at < qname_len && qname[at] != 0; at += (size_t)qname[at] + 1) count++;
+  unsigned skip = count > labels ? count - labels : 1;
+  size_t at = 0;
+  for (unsigned i = 0; i < skip && at < qname_len && qname[at] != 0; i++)
+    at += (size_t)qname[at] + 1;
+  if (at >= qname_len) { /* malformed: the root */
+    static const uint8_t root[1] = {0};
+    *owner_len = 1;
+    return root;
+  }
+  *owner_len = qname_len - at;
+  return qname + at;
+}
+
+/** Builds the verdict's SOA (owner: the name's listed public suffix, a zone that exists, never
+ *  the look-alike's own apex; the root when the suffix is not listed; serial 1, refresh
  *  3600, retry 600, expire 86400, MINIMUM and TTL from the verdict) into `rr` (room *rr_len,
  *  set to the length written). Fails (returns 0) when MNAME/RNAME do not parse or fit. */
 static int soa_rr(struct module_qstate* qstate, const tg_verdict* verdict, uint8_t* rr,
                   size_t* rr_len) {
-  uint8_t* qname = qstate->qinfo.qname;
-  size_t qname_len = qstate->qinfo.qname_len;
-  uint8_t* owner = qname;
-  size_t owner_len = qname_len;
-  if (qname[0] != 0 && (size_t)qname[0] + 1 < qname_len) {
-    owner = qname + 1 + qname[0];
-    owner_len = qname_len - 1 - qname[0];
-  }
+  size_t owner_len = 0;
+  const uint8_t* owner = soa_owner(qstate->qinfo.qname, qstate->qinfo.qname_len,
+                                   verdict->soa_owner_labels, &owner_len);
   struct rr_writer w = {rr, *rr_len, 0, 1};
   size_t at = begin_rr(&w, owner, owner_len, LDNS_RR_TYPE_SOA, verdict->ttl);
   put_name(&w, verdict->soa_mname);

@@ -112,6 +112,7 @@ void clean_verdict(tg_verdict& v) noexcept {
   v.has_ipv6 = 0;
   v.mx_kind = TG_MX_NONE;
   v.mx_preference = 0;
+  v.soa_owner_labels = 0;
   v.monitor = 0;
 }
 
@@ -137,6 +138,7 @@ void to_verdict(const tg::Evaluation& e, tg_verdict& v) {
   v.in_scope = e.decision.any_in_scope ? 1 : 0;
   v.blocks = e.decision.blocks() ? 1 : 0;
   v.client_index = e.decision.client_index;
+  v.soa_owner_labels = static_cast<std::uint8_t>(std::min<std::size_t>(e.soa_owner_labels, 127));
 }
 
 /// Clients held on the stack up to this many (a query merged from more clients allocates).

@@ -108,6 +108,15 @@ def test_answers(args):
               "army.ml SOA: owner ml., TTL 60, typoguard.invalid. hostmaster.typoguard.invalid. "
               "1 3600 600 86400 60", describe(r))
 
+        # The SOA's owner is a zone that exists (the listed public suffix), never the look-alike's
+        # own apex, which the same answer says does not exist; the root under an unlisted suffix.
+        for qname, owner in (("mail.army.ml.", "ml."), ("www.armymil.co.uk.", "co.uk."),
+                             ("armymil.zzz.", ".")):
+            r = ub.query(qname, "MX", "127.0.0.2")
+            soa = [rr for rr in r.authority if rr.rdtype == dns.rdatatype.SOA]
+            check(r.rcode() == dns.rcode.NXDOMAIN and soa and soa[0].name.to_text() == owner,
+                  f"{qname} MX -> NXDOMAIN with the SOA owned by {owner}", describe(r))
+
         r = ub.query("army.ml.", "MX", "127.0.0.1")
         print("    " + describe(r).replace("\n", "\n    "))
         mx = [rr for rr in r.answer if rr.rdtype == dns.rdatatype.MX]

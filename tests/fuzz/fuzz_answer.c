@@ -92,6 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int which = p[2] & 3;
   v.ttl = be32(p + 3);
   if (p[2] & 4) v.ttl %= 86401; /* the schema's range */
+  v.soa_owner_labels = (uint8_t)(p[2] >> 3); /* any count: more labels than the name has too */
   v.mx_preference = (uint16_t)((p[7] << 8) | p[8]);
   memcpy(v.sinkhole_ipv4, p + 9, 4);
   memcpy(v.sinkhole_ipv6, p + 13, 16);

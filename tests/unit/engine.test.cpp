@@ -108,6 +108,13 @@ TEST_CASE("engine: the demo policy blocks for its mail servers only", "[engine]"
   CHECK_FALSE(clean.match.is_lookalike());
   CHECK_FALSE(clean.decision.blocks());
 
+  CHECK(both.soa_owner_labels == 1);  // ml: the listed suffix owns the SOA, not army.ml
+  const std::array<std::uint8_t, 14> army_mil_zzz{4,   'a', 'r', 'm', 'y', 3,   'm',
+                                                  'i', 'l', 3,   'z', 'z', 'z', 0};
+  const tg::Evaluation unlisted = engine->evaluate(army_mil_zzz, kMx, clients);
+  CHECK(unlisted.match.is_lookalike());
+  CHECK(unlisted.soa_owner_labels == 0);  // zzz is only the "*" rule: the root owns it
+
   CHECK(engine->is_lookalike(kArmyMl));
   CHECK_FALSE(engine->is_lookalike(kExample));
   CHECK(engine->may_be_lookalike(kArmyMl));  // the screen never clears a look-alike

@@ -82,7 +82,9 @@ typedef struct tg_verdict {
   tg_mx_kind mx_kind; /**< MX answer of the sinkhole */
   uint16_t mx_preference;
   char mx_host[256];   /**< quarantine exchange when mx_kind == TG_MX_HOST */
-  char soa_mname[256]; /**< SOA of synthesised negative answers */
+  uint8_t soa_owner_labels; /**< the SOA's owner: this many rightmost labels of the name (its
+                                 listed public suffix, a zone that exists); 0: the root */
+  char soa_mname[256];       /**< SOA of synthesised negative answers */
   char soa_rname[256];
   int monitor;               /**< 1 when the policy is in monitor mode */
   char policy_revision[128]; /**< revision of the snapshot that decided */

@@ -75,6 +75,15 @@ std::shared_ptr<const Snapshot> load_snapshot(const std::string& path) {
   return snap;
 }
 
+/// The labels of the existing zone that owns a negative answer's SOA for `name`: its public
+/// suffix when the list names it (not merely the "*" rule), else 0 (the root).
+std::size_t soa_owner_labels(const NameInfo& name, bool private_suffixes) {
+  const std::size_t n = name.suffix_labels;
+  if (n == 0 || n > name.labels.size()) return 0;
+  const std::string suffix = name.tail(name.labels.size() - n, false);
+  return PublicSuffixList::instance().is_public_suffix(suffix, private_suffixes, true) ? n : 0;
+}
+
 }  // namespace
 
 Engine::Engine(std::string policy_path, std::shared_ptr<const Snapshot> snapshot)
@@ -120,7 +129,10 @@ Evaluation Engine::evaluate(std::span<const std::uint8_t> qname, std::uint16_t q
                                           policy.private_suffixes);
   // Built in place: the match's strings are neither copied nor moved.
   Evaluation e{snap.classify(name), ClientsDecision{}, &policy};
-  if (e.match.is_lookalike()) e.decision = decide_for_clients(e.match, policy, qtype, clients);
+  if (e.match.is_lookalike()) {
+    e.decision = decide_for_clients(e.match, policy, qtype, clients);
+    e.soa_owner_labels = soa_owner_labels(name, policy.private_suffixes);
+  }
   return e;
 }
 

@@ -65,6 +65,10 @@ struct Evaluation {
   /// The policy that decided: the snapshot in force for this thread, valid until the same
   /// thread calls the engine again.
   const Policy* policy = nullptr;
+  /// How many rightmost labels of the name own the SOA of a synthesised negative answer: its
+  /// public suffix when the list names it (a zone that exists: "ml" of mail.army.ml, "co.uk"),
+  /// else 0 (the root): never the look-alike's own apex, which the answer says does not exist.
+  std::size_t soa_owner_labels = 0;
 };
 
 /// Counters since the engine was opened (tg_stats).
