@@ -41,6 +41,8 @@ print_paths() {
   local unpacked=$1/unpacked
   [[ -f $unpacked/.done && -x $unpacked/usr/sbin/unbound &&
     -f $unpacked/usr/include/unbound-module/config.h ]] || return 1
+  # libunbound.a (libunbound-dev): Unbound's parser and sldns for the answer fuzzer.
+  compgen -G "$unpacked/usr/lib/*/libunbound.a" > /dev/null || return 1
   echo "UNBOUND_SOURCE_DIR=$unpacked/usr/include/unbound-module"
   echo "UNBOUND_PREFIX=$unpacked/usr"
 }
@@ -57,10 +59,10 @@ fi
 out=$(bash "$here/../debian/build-packages.sh" --suite "$suite" --unbound-only | tail -n 1)
 dir=${out#*_PACKAGES=}
 [[ -d $dir ]] || tg_die "debian/build-packages.sh printed no package directory ('$out')"
-if [[ ! -f $dir/unpacked/.done ]]; then
+if ! print_paths "$dir" > /dev/null; then
   rm -rf -- "$dir/unpacked"
   mkdir -p -- "$dir/unpacked"
-  for deb in "$dir"/unbound_*.deb "$dir"/unbound-module-dev_*.deb; do
+  for deb in "$dir"/unbound_*.deb "$dir"/unbound-module-dev_*.deb "$dir"/libunbound-dev_*.deb; do
     dpkg-deb -x "$deb" "$dir/unpacked"
   done
   "$dir/unpacked/usr/sbin/unbound" -V | grep -qE '^Linked modules:.* dynlib( |$)' ||
