@@ -83,7 +83,8 @@ typedef struct tg_verdict {
   uint16_t mx_preference;
   char mx_host[256];   /**< quarantine exchange when mx_kind == TG_MX_HOST */
   uint8_t soa_owner_labels; /**< the SOA's owner: this many rightmost labels of the name (its
-                                 listed public suffix, a zone that exists); 0: the root */
+                                 listed public suffix, a zone that exists); 0: the root (also
+                                 whenever `blocks` is 0) */
   char soa_mname[256];       /**< SOA of synthesised negative answers */
   char soa_rname[256];
   int monitor;               /**< 1 when the policy is in monitor mode */

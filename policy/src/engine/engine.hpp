@@ -68,6 +68,8 @@ struct Evaluation {
   /// How many rightmost labels of the name own the SOA of a synthesised negative answer: its
   /// public suffix when the list names it (a zone that exists: "ml" of mail.army.ml, "co.uk"),
   /// else 0 (the root): never the look-alike's own apex, which the answer says does not exist.
+  /// Computed when the decision blocks; 0 (the root) for a look-alike answered otherwise (the
+  /// resolution-failure path's NXDOMAIN for a client out of scope).
   std::size_t soa_owner_labels = 0;
 };
 
