@@ -16,6 +16,7 @@
 
 #include "catch_compat.hpp"
 #include "temp_dir.hpp"
+#include "test_support.hpp"
 #include "typoguard/typoguard.h"
 
 namespace {
@@ -29,17 +30,9 @@ struct EngineCloser {
 };
 using Engine = std::unique_ptr<tg_engine, EngineCloser>;
 
+using tg::test::eventually;
+using tg::test::replace_file;
 using tg::test::TempDir;
-
-/// Writes `text` to `p` through a temporary file and rename, as editors and tools do.
-void replace_file(const std::filesystem::path& p, const std::string& text) {
-  const auto tmp = p.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-  }
-  std::filesystem::rename(tmp, p);
-}
 
 /// What the runtime callbacks saw; shared with the engine's threads.
 struct Observed {
@@ -62,16 +55,6 @@ extern "C" void observe_log(void* arg, tg_log_level, const char* message) {
 }
 
 extern "C" void observe_swap(void* arg, tg_engine*) { static_cast<Observed*>(arg)->swaps++; }
-
-template <typename Predicate>
-bool eventually(Predicate p, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!p()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
 
 std::uint64_t generation(const tg_engine* e) {
   tg_stats s{};

@@ -6,20 +6,12 @@
 #include <string>
 
 #include "catch_compat.hpp"
+#include "test_support.hpp"
 #include "vector_policy.hpp"
 
 namespace {
 
-// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): the four octets, in order
-tg::ClientAddress v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
-  tg::ClientAddress addr;
-  addr.present = true;
-  addr.bytes[0] = a;
-  addr.bytes[1] = b;
-  addr.bytes[2] = c;
-  addr.bytes[3] = d;
-  return addr;
-}
+using tg::test::v4;
 
 tg::Policy scoped_policy() {
   tg::Policy p = tg::test::vector_snapshot()->policy();

@@ -15,6 +15,7 @@
 
 #include "catch_compat.hpp"
 #include "temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -24,37 +25,10 @@ const std::array<std::uint8_t, 13> kExample{7,   'e', 'x', 'a', 'm', 'p', 'l',
                                             'e', 3,   'c', 'o', 'm', 0};
 constexpr std::uint16_t kMx = 15;
 
+using tg::test::eventually;
+using tg::test::replace_file;
 using tg::test::TempDir;
-
-// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): the four octets, in order
-tg::ClientAddress v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
-  tg::ClientAddress addr;
-  addr.present = true;
-  addr.bytes[0] = a;
-  addr.bytes[1] = b;
-  addr.bytes[2] = c;
-  addr.bytes[3] = d;
-  return addr;
-}
-
-void write_file(const std::filesystem::path& p, const std::string& text) {
-  const auto tmp = p.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-  }
-  std::filesystem::rename(tmp, p);
-}
-
-template <typename Predicate>
-bool eventually(Predicate p, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!p()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
+using tg::test::v4;
 
 const char* const kArmyOnly = R"({"typoguard:policy": {"revision": "one",
   "protected-domain": [{"name": "army.mil"}]}})";
@@ -123,17 +97,17 @@ TEST_CASE("engine: the demo policy blocks for its mail servers only", "[engine]"
 TEST_CASE("engine: reload keeps the last good policy; open_last_good finds it", "[engine]") {
   const TempDir dir("tg-engine-reload");
   const auto file = dir.path() / "policy.json";
-  write_file(file, kArmyOnly);
+  replace_file(file, kArmyOnly);
   const auto engine = tg::Engine::open(file.string());
   const std::array<tg::ClientAddress, 1> anyone{v4(192, 0, 2, 1)};
   CHECK_FALSE(engine->evaluate(kGmailOm, kMx, anyone).match.is_lookalike());
 
-  write_file(file, kArmyAndGmail);
+  replace_file(file, kArmyAndGmail);
   engine->reload();
   CHECK(engine->generation() == 2);
   CHECK(engine->evaluate(kGmailOm, kMx, anyone).decision.blocks());
 
-  write_file(file, R"({"typoguard:policy": {"protected-domain": [{"na)");
+  replace_file(file, R"({"typoguard:policy": {"protected-domain": [{"na)");
   CHECK_THROWS_AS(engine->reload(), tg::EngineError);
   CHECK(engine->generation() == 2);
   CHECK(engine->evaluate(kGmailOm, kMx, anyone).decision.blocks());  // revision two stays
@@ -148,7 +122,7 @@ TEST_CASE("engine: started, it watches its file and records events", "[engine]")
   const TempDir dir("tg-engine-run");
   const auto file = dir.path() / "policy.json";
   const auto events = dir.path() / "events.jsonl";
-  write_file(file, kArmyOnly);
+  replace_file(file, kArmyOnly);
   const auto engine = tg::Engine::open(file.string());
 
   tg::audit::Event before;
@@ -168,7 +142,7 @@ TEST_CASE("engine: started, it watches its file and records events", "[engine]")
   engine->start(rt);
   CHECK_THROWS_AS(engine->start(tg::EngineRuntime{}), tg::EngineError);
 
-  write_file(file, kArmyAndGmail);
+  replace_file(file, kArmyAndGmail);
   REQUIRE(eventually([&] { return swaps.load() == 1; }));
   CHECK(engine->generation() == 2);
 
